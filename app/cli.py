@@ -1,0 +1,116 @@
+"""The `commitstats` command line: collect repositories locally and print the numbers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from app.collector.collect import CollectionRequest, collect
+from app.collector.errors import RepositoryError
+from app.collector.memory_sink import MemorySink
+from app.collector.mirror import Mirror
+from app.collector.repository import GitRepository
+from app.statistics.model import CommitStats
+from app.statistics.summary import Summary, summarize
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr, redrawn at most ten times a second."""
+
+    def __init__(self, label: str) -> None:
+        self._label = label
+        self._drawn_at = 0.0
+        self._interactive = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if self._interactive and now - self._drawn_at >= 0.1:
+            self._drawn_at = now
+            self._draw(done, total, end="\r")
+
+    def finish(self, done: int) -> None:
+        self._draw(done, done, end="\n")
+
+    def _draw(self, done: int, total: int, end: str) -> None:
+        width = 30
+        filled = width * done // total if total else width
+        bar = "#" * filled + "-" * (width - filled)
+        click.echo(f"{self._label} [{bar}] {done}/{total} commits", err=True, nl=False)
+        click.echo(end, err=True, nl=False)
+
+
+def _open(source: str, cache: Path) -> GitRepository:
+    if Path(source).exists():
+        return GitRepository(source)
+    name = hashlib.sha256(source.encode()).hexdigest()[:24]
+    return Mirror(source, cache / f"{name}.git").update()
+
+
+def _format_summary(summary: Summary) -> str:
+    lines = [
+        f"commits             {summary.commits:>10,}",
+        f"merges              {summary.merges:>10,}",
+        f"co-authored commits {summary.coauthored_commits:>10,}",
+        f"lines added         {summary.lines_added:>10,}",
+        f"lines removed       {summary.lines_removed:>10,}",
+        f"active weeks        {summary.active_weeks:>10,}",
+    ]
+    data = summary.to_json()
+    lines.append(f"first commit        {data['first_commit'] or '-':>20}")
+    lines.append(f"last commit         {data['last_commit'] or '-':>20}")
+    for name, totals in summary.languages_by_lines()[:15]:
+        lines.append(f"  {name:<24} {totals.commits:>7,} commits  "
+                     f"+{totals.lines_added:,} -{totals.lines_removed:,}")
+    for reason, counts in sorted(summary.excluded.items()):
+        lines.append(f"  excluded ({reason}): +{counts.added:,} -{counts.removed:,}")
+    return "\n".join(lines)
+
+
+@click.group()
+def main() -> None:
+    """Commit Stats: statistics of your own commits, without your code."""
+
+
+@main.command("collect")
+@click.argument("sources", nargs=-1, required=True, metavar="PATH_OR_URL...")
+@click.option("--email", "emails", multiple=True, required=True,
+              help="An author email of yours (repeat for several).")
+@click.option("--branch", "branches", multiple=True,
+              help="Also collect this branch (the default branch always is).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--cache", type=click.Path(path_type=Path),
+              default=Path.home() / ".cache" / "commitstats" / "mirrors", show_default=True,
+              help="Where clones of remote URLs are kept between runs.")
+def collect_command(
+    sources: tuple[str, ...], emails: tuple[str, ...], branches: tuple[str, ...],
+    as_json: bool, cache: Path,
+) -> None:
+    """Collect statistics of your commits in local repositories or git URLs."""
+    collected: list[CommitStats] = []
+    request = CollectionRequest(
+        emails=frozenset(email.strip().lower() for email in emails), branches=branches
+    )
+    failed = False
+    for source in sources:
+        progress = ProgressBar(source)
+        sink = MemorySink()
+        try:
+            repository = _open(source, cache)
+            outcome = collect(repository, request, sink, progress)
+        except RepositoryError as error:
+            click.echo(f"{source}: {error.message}", err=True)
+            failed = True
+            continue
+        progress.finish(outcome.commits_seen)
+        collected.extend(sink.commits.values())
+        for branch in outcome.branches_missing:
+            click.echo(f"{source}: branch {branch!r} does not exist, skipped", err=True)
+    summary = summarize(collected)
+    click.echo(json.dumps(summary.to_json(), indent=2) if as_json else _format_summary(summary))
+    if failed:
+        sys.exit(1)

@@ -1,0 +1,116 @@
+"""Collect one repository's statistics for one person: repository -> commits -> stats.
+
+A collection is incremental: it reads only the commits between the branch tips
+seen last time and the current ones, and reports commits that a force-push made
+unreachable so they can be dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from app.collector.analysis import DEFAULT_OUTLIER_LINES, CommitAnalyzer
+from app.collector.exclusions import ExclusionRules, GitAttributes
+from app.collector.repository import GitRepository
+from app.statistics.model import CommitStats, Role
+
+BATCH_SIZE = 500
+
+Progress = Callable[[int, int], None]
+
+
+class CommitSink(Protocol):
+    """Where collected commit statistics go (the database, or memory for the CLI)."""
+
+    def add(self, batch: Sequence[CommitStats]) -> None: ...
+
+    def remove(self, shas: Sequence[str]) -> None: ...
+
+    def clear(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class CollectionRequest:
+    emails: frozenset[str]
+    branches: tuple[str, ...] = ()
+    previous_tips: dict[str, str] | None = None
+    outlier_lines: int = DEFAULT_OUTLIER_LINES
+
+
+@dataclass
+class CollectionOutcome:
+    tips: dict[str, str]
+    incremental: bool
+    commits_seen: int = 0
+    commits_dropped: int = 0
+    branches_missing: list[str] = field(default_factory=list)
+
+
+def _filters(option: str, emails: Iterable[str], wrap: str) -> list[str]:
+    # Fixed strings, case-insensitive: emails are not regular expressions.
+    return ["--fixed-strings", "--regexp-ignore-case", *(f"{option}={wrap % e}" for e in emails)]
+
+
+def collect(
+    repository: GitRepository,
+    request: CollectionRequest,
+    sink: CommitSink,
+    progress: Progress | None = None,
+) -> CollectionOutcome:
+    """Collect the commits credited to `request.emails` into `sink`."""
+    default = repository.default_branch()
+    wanted = list(dict.fromkeys([*([default] if default else []), *request.branches]))
+    tips = repository.branch_tips(wanted)
+    outcome = CollectionOutcome(tips=tips, incremental=False)
+    outcome.branches_missing = [branch for branch in wanted if branch not in tips]
+
+    old_tips = sorted(set((request.previous_tips or {}).values()))
+    new_tips = sorted(set(tips.values()))
+    incremental = bool(old_tips) and all(repository.has_commit(sha) for sha in old_tips)
+    outcome.incremental = incremental
+    if incremental:
+        if old_tips == new_tips:
+            return outcome
+        dropped = repository.unreachable_since(old_tips, new_tips)
+        sink.remove(dropped)
+        outcome.commits_dropped = len(dropped)
+        revisions = [*new_tips, *(f"^{sha}" for sha in old_tips)]
+    else:
+        sink.clear()
+        revisions = new_tips
+    if not new_tips:
+        return outcome
+
+    emails = repository.mailmapped_emails(sorted(request.emails))
+    authored = _filters("--author", emails, "<%s>")
+    mentioned = _filters("--grep", emails, "%s")
+    total = repository.count_commits(revisions, authored) + repository.count_commits(
+        revisions, mentioned
+    )
+    attributes = GitAttributes.parse(repository.read_files(new_tips[0], ".gitattributes"))
+    analyzer = CommitAnalyzer(ExclusionRules(attributes), outlier_lines=request.outlier_lines)
+
+    batch: list[CommitStats] = []
+
+    def emit(stats: CommitStats) -> None:
+        batch.append(stats)
+        outcome.commits_seen += 1
+        if len(batch) >= BATCH_SIZE:
+            sink.add(batch)
+            batch.clear()
+        if progress:
+            progress(outcome.commits_seen, total)
+
+    for commit in repository.commits(revisions, authored):
+        # git's fixed-string match is a substring match; confirm the exact email.
+        if commit.author_email in emails:
+            emit(analyzer.analyze(commit, Role.AUTHOR))
+    for commit in repository.commits(revisions, mentioned):
+        # Commits the user authored were counted above, whatever their trailers say.
+        if commit.author_email not in emails and emails.intersection(commit.coauthor_emails):
+            emit(analyzer.analyze(commit, Role.COAUTHOR))
+    if batch:
+        sink.add(batch)
+    return outcome

@@ -1,0 +1,247 @@
+"""Decide which changed files count towards a developer's statistics.
+
+Follows GitHub Linguist: vendored code, lockfiles, minified and generated files
+are left out, and a repository's .gitattributes (`linguist-vendored`,
+`linguist-generated`) can override the built-in rules either way.
+"""
+
+import re
+from enum import StrEnum
+from typing import NamedTuple
+
+
+class ExclusionReason(StrEnum):
+    """Why a file's lines were left out of the statistics."""
+
+    VENDORED = "vendored"
+    LOCKFILE = "lockfile"
+    GENERATED = "generated"
+    MINIFIED = "minified"
+    # Whole commits too large to be hand-written; decided by the caller, never by a path.
+    OUTLIER = "outlier"
+    USER_RULE = "user rule"
+
+
+# Folder names that hold someone else's code wherever they appear. `external/` is
+# left out on purpose: projects often keep their own integrations there.
+_VENDORED_FOLDERS = frozenset({
+    "node_modules", "bower_components", "jspm_packages", ".yarn",
+    "vendor", "vendors",
+    "third_party", "third-party", "thirdparty", "ThirdParty", "3rdparty",
+    "Pods", "Carthage",
+    "site-packages", "venv", ".venv",
+})
+
+# Wrapper scripts that build tools copy into a repository verbatim.
+_VENDORED_FILES = frozenset({"gradlew", "gradlew.bat", "mvnw", "mvnw.cmd"})
+
+_LOCKFILES = frozenset({
+    # JavaScript
+    "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml",
+    "bun.lockb", "bun.lock", "deno.lock",
+    # Python
+    "poetry.lock", "Pipfile.lock", "uv.lock", "pdm.lock", "pixi.lock", "conda-lock.yml",
+    # Other ecosystems
+    "Cargo.lock", "go.sum", "go.work.sum", "Gemfile.lock", "composer.lock", "mix.lock",
+    "pubspec.lock", "Podfile.lock", "Package.resolved", "Cartfile.resolved",
+    "packages.lock.json", "paket.lock", "flake.lock", "gradle.lockfile", "conan.lock",
+    "shard.lock", "Manifest.toml", "renv.lock", "stack.yaml.lock", "cabal.project.freeze",
+    "MODULE.bazel.lock", ".terraform.lock.hcl",
+})
+
+# Compared against the lower-cased file name.
+_MINIFIED_SUFFIXES = (".min.js", ".min.mjs", ".min.cjs", ".min.css", "-min.js", "-min.css")
+
+# Folders that only ever hold tool output. `build/` is not one of them: many projects
+# keep hand-written build scripts there, while `dist/` is what bundlers write.
+_GENERATED_FOLDERS = frozenset({"dist", "generated", "__generated__", "__snapshots__"})
+
+# Compared against the lower-cased file name.
+_GENERATED_SUFFIXES = (
+    # Protocol Buffers and gRPC
+    "_pb2.py", "_pb2.pyi", "_pb2_grpc.py", ".pb.go", ".pb.gw.go", ".pb.cc", ".pb.h",
+    "_pb.js", "_pb.d.ts", "_grpc_pb.js", ".pb.swift", ".pb.dart", ".pbenum.dart",
+    ".pbjson.dart", ".pbgrpc.dart",
+    # Dart and .NET code generators
+    ".g.dart", ".freezed.dart", ".designer.cs", ".g.cs",
+    # Source maps
+    ".js.map", ".mjs.map", ".css.map",
+    # Test snapshots are written by the test runner (`jest -u`), not by hand.
+    ".snap",
+)
+# Marks inside a file name, as in schema_generated.rs or zz_generated.deepcopy.go.
+_GENERATED_MARKS = ("_generated.", ".generated.", "zz_generated")
+
+
+class LinguistOverride(NamedTuple):
+    """What .gitattributes says about one path; None where it says nothing."""
+
+    vendored: bool | None = None
+    generated: bool | None = None
+
+
+_ATTRIBUTES = {"linguist-vendored": "vendored", "linguist-generated": "generated"}
+
+
+class _Rule(NamedTuple):
+    pattern: re.Pattern[str]
+    # Attribute name -> True, False, or None for "unspecified" (the `!attr` form).
+    settings: dict[str, bool | None]
+
+
+class GitAttributes:
+    """The linguist settings of a repository's .gitattributes files."""
+
+    def __init__(self, rules: list[_Rule]) -> None:
+        # Ordered from weakest to strongest: the last matching rule wins.
+        self._rules = rules
+
+    @classmethod
+    def parse(cls, files: dict[str, str]) -> "GitAttributes":
+        """Read .gitattributes texts keyed by their folder ("" for the repository root).
+
+        Deeper files override shallower ones, and later lines override earlier
+        ones, as in git.
+        """
+        rules = []
+        for folder in sorted(files, key=_depth):
+            for line in files[folder].splitlines():
+                rule = _parse_line(folder, line)
+                if rule:
+                    rules.append(rule)
+        return cls(rules)
+
+    def override(self, path: str) -> LinguistOverride:
+        """Return the vendored and generated settings that apply to `path`."""
+        found: dict[str, bool | None] = {}
+        for rule in reversed(self._rules):
+            if rule.settings.keys() - found.keys() and rule.pattern.match(path):
+                found = rule.settings | found
+                if len(found) == len(_ATTRIBUTES):
+                    break
+        return LinguistOverride(**found)
+
+
+def _depth(folder: str) -> int:
+    """How many folders deep `folder` is; the root ("") is 0."""
+    return folder.count("/") + 1 if folder else 0
+
+
+def _parse_line(folder: str, line: str) -> _Rule | None:
+    """Turn one .gitattributes line into a rule, or None if it sets nothing we use."""
+    words = line.split()
+    # Blank lines, comments, macro definitions and the negative patterns git forbids.
+    if not words or words[0][0] in "#!" or words[0].startswith("[attr]"):
+        return None
+    pattern, *attributes = words
+    # In attributes files a trailing slash matches folders only, never the files
+    # inside them (git wants `dir/**` for that), so such a line affects no file.
+    if pattern.endswith("/"):
+        return None
+    settings: dict[str, bool | None] = {}
+    for attribute in attributes:
+        name, _, value = attribute.partition("=")
+        # Like Linguist, any value but "false" counts as set.
+        state: bool | None = value != "false"
+        if name.startswith("-"):
+            name, state = name[1:], False
+        elif name.startswith("!"):
+            name, state = name[1:], None
+        if name in _ATTRIBUTES:
+            settings[_ATTRIBUTES[name]] = state
+    if not settings:
+        return None
+    return _Rule(re.compile(_pattern_to_regex(folder, pattern)), settings)
+
+
+def _pattern_to_regex(folder: str, pattern: str) -> str:
+    """Translate a gitignore-style pattern from the .gitattributes in `folder`.
+
+    A pattern without a slash matches a file name at any depth below `folder`;
+    any other pattern is anchored to `folder`.
+    """
+    if "/" not in pattern:
+        pattern = "**/" + pattern
+    parts = pattern.removeprefix("/").split("/")
+    regex = [re.escape(folder + "/") if folder else ""]
+    for index, part in enumerate(parts):
+        is_last = index == len(parts) - 1
+        if part == "**":
+            # `**/` is zero or more folders; a final `/**` is everything inside.
+            regex.append(".+" if is_last else "(?:.+/)?")
+        else:
+            regex.append(_segment_to_regex(part) + ("" if is_last else "/"))
+    return "".join(regex) + r"\Z"
+
+
+def _segment_to_regex(segment: str) -> str:
+    """Translate one path segment's wildcards; none of them crosses a slash."""
+    regex = []
+    index = 0
+    while index < len(segment):
+        char = segment[index]
+        index += 1
+        if char == "*":
+            regex.append("[^/]*")
+        elif char == "?":
+            regex.append("[^/]")
+        elif char == "\\" and index < len(segment):
+            regex.append(re.escape(segment[index]))
+            index += 1
+        elif char == "[" and (end := _class_end(segment, index)) != -1:
+            regex.append(_class_to_regex(segment[index:end]))
+            index = end + 1
+        else:
+            regex.append(re.escape(char))
+    return "".join(regex)
+
+
+def _class_end(segment: str, start: int) -> int:
+    """Index of the `]` closing a class that opened just before `start`, or -1."""
+    if start < len(segment) and segment[start] in "!^":
+        start += 1
+    # A `]` right after the opening bracket is a literal member of the class.
+    return segment.find("]", start + 1)
+
+
+def _class_to_regex(body: str) -> str:
+    """Translate the inside of `[...]`, keeping ranges and `!`/`^` negation."""
+    negated = body[:1] in ("!", "^")
+    members = "".join(c if c == "-" else re.escape(c) for c in body[negated:])
+    return f"[^/{members}]" if negated else f"[{members}]"
+
+
+class ExclusionRules:
+    """Linguist-like rules deciding whether a path's lines are left out."""
+
+    def __init__(self, attributes: GitAttributes | None = None) -> None:
+        self._attributes = attributes
+
+    def reason(self, path: str) -> ExclusionReason | None:
+        """Return why `path` is left out of the statistics, or None if it counts.
+
+        `path` is relative to the repository root, with `/` separators.
+        """
+        override = self._attributes.override(path) if self._attributes else LinguistOverride()
+        *folders, name = path.split("/")
+        vendored = override.vendored
+        if vendored is None:
+            vendored = name in _VENDORED_FILES or not _VENDORED_FOLDERS.isdisjoint(folders)
+        if vendored:
+            return ExclusionReason.VENDORED
+        # Linguist treats lockfiles and minified files as generated, so
+        # `linguist-generated=false` keeps them too.
+        if override.generated is not None:
+            return ExclusionReason.GENERATED if override.generated else None
+        if name in _LOCKFILES:
+            return ExclusionReason.LOCKFILE
+        lowered = name.lower()
+        if lowered.endswith(_MINIFIED_SUFFIXES):
+            return ExclusionReason.MINIFIED
+        if (
+            lowered.endswith(_GENERATED_SUFFIXES)
+            or any(mark in lowered for mark in _GENERATED_MARKS)
+            or not _GENERATED_FOLDERS.isdisjoint(folders)
+        ):
+            return ExclusionReason.GENERATED
+        return None

@@ -1,0 +1,50 @@
+"""What the collector records about one commit: numbers only, never code or messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Role(str, Enum):
+    """How a commit is credited to the user."""
+
+    AUTHOR = "author"
+    COAUTHOR = "coauthor"
+
+
+@dataclass(slots=True)
+class LineCounts:
+    added: int = 0
+    removed: int = 0
+
+    def add(self, added: int, removed: int) -> None:
+        self.added += added
+        self.removed += removed
+
+
+@dataclass(slots=True)
+class CommitStats:
+    """The statistics of one commit credited to the user.
+
+    `languages` holds only counted lines; lines left out by an exclusion rule are
+    in `excluded` under the rule's reason, so nothing disappears silently.
+    """
+
+    sha: str
+    authored_at: int
+    role: Role
+    is_merge: bool = False
+    kind: str | None = None
+    files_changed: int = 0
+    outlier: bool = False
+    languages: dict[str, LineCounts] = field(default_factory=dict)
+    excluded: dict[str, LineCounts] = field(default_factory=dict)
+
+    @property
+    def lines_added(self) -> int:
+        return sum(counts.added for counts in self.languages.values())
+
+    @property
+    def lines_removed(self) -> int:
+        return sum(counts.removed for counts in self.languages.values())

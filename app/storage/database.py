@@ -1,0 +1,50 @@
+"""The MongoDB connection: a real server from MONGODB_URI, or the embedded one."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+from pathlib import Path
+
+from flask import Flask, current_app
+from pymongo import ASCENDING, MongoClient
+from pymongo.database import Database
+
+from app.storage.embedded import EmbeddedMongo
+
+log = logging.getLogger(__name__)
+
+
+def connect(uri: str, name: str) -> Database:
+    client: MongoClient = MongoClient(uri, serverSelectionTimeoutMS=5000)
+    return client[name]
+
+
+def create_indexes(db: Database) -> None:
+    """Indexes the queries rely on; the unique key makes re-collection idempotent
+    (a commit is stored once as published, and at most once per pending run)."""
+    db.commits.create_index(
+        [("repo_id", ASCENDING), ("sha", ASCENDING), ("pending", ASCENDING)], unique=True
+    )
+    db.commits.create_index([("user_id", ASCENDING)])
+    db.repositories.create_index([("user_id", ASCENDING)])
+    db.repositories.create_index([("state", ASCENDING)])
+    db.users.create_index([("username", ASCENDING)], unique=True)
+
+
+def init_app(app: Flask) -> None:
+    """Connect the app to its database, starting the embedded server if needed."""
+    uri = app.config.get("MONGODB_URI")
+    if not uri:
+        server = EmbeddedMongo(Path(app.instance_path) / "mongo")
+        uri = server.start()
+        atexit.register(server.stop)
+        app.extensions["embedded_mongo"] = server
+        log.info("started the embedded database on %s", uri)
+    db = connect(uri, app.config["MONGODB_DATABASE"])
+    create_indexes(db)
+    app.extensions["db"] = db
+
+
+def get_db() -> Database:
+    return current_app.extensions["db"]

@@ -1,0 +1,54 @@
+"""User records: a public name, display details and the author emails they claim."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pymongo.database import Database
+
+
+@dataclass
+class User:
+    id: str
+    username: str
+    display_name: str
+    avatar_url: str | None = None
+    emails: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any]) -> User:
+        return cls(
+            id=document["_id"],
+            username=document["username"],
+            display_name=document.get("display_name") or document["username"],
+            avatar_url=document.get("avatar_url"),
+            emails=document.get("emails", []),
+        )
+
+
+class UserStore:
+    def __init__(self, db: Database) -> None:
+        self._users = db.users
+
+    def ensure(self, user_id: str, username: str, display_name: str,
+               avatar_url: str | None = None) -> User:
+        self._users.update_one(
+            {"_id": user_id},
+            {"$set": {"username": username, "display_name": display_name,
+                      "avatar_url": avatar_url},
+             "$setOnInsert": {"emails": []}},
+            upsert=True,
+        )
+        return self.get(user_id)
+
+    def get(self, user_id: str) -> User | None:
+        document = self._users.find_one({"_id": user_id})
+        return User.from_document(document) if document else None
+
+    def by_username(self, username: str) -> User | None:
+        document = self._users.find_one({"username": username})
+        return User.from_document(document) if document else None
+
+    def set_emails(self, user_id: str, emails: list[str]) -> None:
+        self._users.update_one({"_id": user_id}, {"$set": {"emails": emails}})

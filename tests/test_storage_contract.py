@@ -1,0 +1,421 @@
+"""The contract between our data layer and the database server.
+
+These tests pin down the MongoDB behaviour our storage code relies on. They run
+against the embedded nx-27017 server, or against a real MongoDB when
+MONGODB_URI is set, and must pass on both.
+
+nx-27017 has known defects. Tests named `..._on_nx` document each defect: they
+assert the exact (wrong) behaviour on nx-27017 and the correct behaviour on
+MongoDB, so they fail as soon as nx-27017 changes, telling us a workaround can
+go or a new problem has appeared.
+"""
+
+import threading
+import uuid
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+import pytest
+from pymongo import DESCENDING, DeleteOne, MongoClient, ReturnDocument, UpdateOne
+from pymongo.database import Database
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+# BSON keeps milliseconds and pymongo returns naive UTC datetimes by default.
+MOMENT = datetime(2024, 5, 1, 12, 30, 15, 123000)
+
+
+@pytest.fixture(scope="session")
+def mongo_client(mongo_uri: str) -> Iterator[MongoClient]:
+    client: MongoClient = MongoClient(mongo_uri)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def server_is_nx(mongo_client: MongoClient) -> bool:
+    # nx-27017 answers buildInfo with its process name; MongoDB has no such field.
+    return mongo_client.admin.command("buildInfo").get("process") == "nx_27017"
+
+
+@pytest.fixture
+def db(mongo_client: MongoClient) -> Iterator[Database]:
+    name = f"contract_{uuid.uuid4().hex[:12]}"
+    yield mongo_client[name]
+    mongo_client.drop_database(name)
+
+
+def ids(documents: Iterable[dict[str, Any]]) -> list[Any]:
+    return [document["_id"] for document in documents]
+
+
+# --- Known defects of nx-27017 ---------------------------------------------
+
+
+SET_WRITES = {
+    "update_one": lambda items: items.update_one({"_id": 1}, {"$set": {"finished_at": MOMENT}}),
+    "update_many": lambda items: items.update_many({"_id": 1}, {"$set": {"finished_at": MOMENT}}),
+    "find_one_and_update": lambda items: items.find_one_and_update(
+        {"_id": 1}, {"$set": {"finished_at": MOMENT}}
+    ),
+    "bulk_write": lambda items: items.bulk_write(
+        [UpdateOne({"_id": 1}, {"$set": {"finished_at": MOMENT}})]
+    ),
+}
+
+
+@pytest.mark.parametrize("write", SET_WRITES.values(), ids=SET_WRITES.keys())
+def test_datetime_written_by_set_comes_back_as_a_string_on_nx(
+    db: Database, server_is_nx: bool, write: Any
+) -> None:
+    db.items.insert_one({"_id": 1})
+
+    write(db.items)
+
+    stored = db.items.find_one({"_id": 1})["finished_at"]
+    if server_is_nx:
+        assert stored == "2024-05-01 12:30:15.123000"
+    else:
+        assert stored == MOMENT
+
+
+def test_group_on_a_compound_id_collapses_into_one_group_on_nx(
+    db: Database, server_is_nx: bool
+) -> None:
+    db.changes.insert_many(
+        [{"a": a, "b": b, "lines": 1} for a in "xy" for b in "pq" for _ in range(2)]
+    )
+
+    groups = list(
+        db.changes.aggregate(
+            [{"$group": {"_id": {"a": "$a", "b": "$b"}, "lines": {"$sum": "$lines"}}}]
+        )
+    )
+
+    if server_is_nx:
+        # The field paths are not even evaluated: the literal spec is the key.
+        assert groups == [{"_id": {"a": "$a", "b": "$b"}, "lines": 8}]
+    else:
+        assert sorted((g["_id"]["a"], g["_id"]["b"], g["lines"]) for g in groups) == [
+            ("x", "p", 2),
+            ("x", "q", 2),
+            ("y", "p", 2),
+            ("y", "q", 2),
+        ]
+
+
+def test_find_one_and_update_upsert_ignores_set_on_insert_on_nx(
+    db: Database, server_is_nx: bool
+) -> None:
+    returned = db.counters.find_one_and_update(
+        {"key": "a"},
+        {"$setOnInsert": {"name": "A"}, "$inc": {"count": 1}},
+        upsert=True,
+        return_document=ReturnDocument.AFTER,
+    )
+
+    stored = db.counters.find_one({"key": "a"})
+    if server_is_nx:
+        assert "name" not in returned
+        assert "name" not in stored
+    else:
+        assert returned["name"] == stored["name"] == "A"
+
+
+# --- Behaviour we rely on, on every server ----------------------------------
+
+
+def test_group_on_a_single_field_sums_per_value(db: Database) -> None:
+    db.changes.insert_many([{"a": a, "lines": 1} for a in "xxy"])
+
+    groups = db.changes.aggregate([{"$group": {"_id": "$a", "lines": {"$sum": "$lines"}}}])
+
+    assert sorted((g["_id"], g["lines"]) for g in groups) == [("x", 2), ("y", 1)]
+
+
+def test_datetime_written_by_insert_one_round_trips(db: Database) -> None:
+    db.items.insert_one({"_id": 1, "at": MOMENT})
+
+    assert db.items.find_one({"_id": 1})["at"] == MOMENT
+
+
+def test_datetime_written_by_replace_one_round_trips(db: Database) -> None:
+    db.items.insert_one({"_id": 1})
+
+    db.items.replace_one({"_id": 1}, {"at": MOMENT})
+
+    assert db.items.find_one({"_id": 1}) == {"_id": 1, "at": MOMENT}
+
+
+def test_datetime_written_by_set_on_insert_of_update_one_round_trips(
+    db: Database,
+) -> None:
+    db.items.update_one({"_id": 1}, {"$setOnInsert": {"created_at": MOMENT}}, upsert=True)
+
+    assert db.items.find_one({"_id": 1})["created_at"] == MOMENT
+
+
+def test_update_one_upsert_applies_set_on_insert_only_when_inserting(
+    db: Database,
+) -> None:
+    for name in ("first", "second"):
+        db.counters.update_one(
+            {"key": "a"},
+            {"$setOnInsert": {"name": name}, "$inc": {"count": 1}},
+            upsert=True,
+        )
+
+    assert db.counters.find_one({"key": "a"}, {"_id": 0}) == {
+        "key": "a",
+        "name": "first",
+        "count": 2,
+    }
+
+
+def test_unique_compound_index_rejects_a_duplicate(db: Database) -> None:
+    db.commits.create_index([("repo", 1), ("sha", 1)], unique=True)
+    db.commits.insert_one({"repo": "r", "sha": "a"})
+
+    with pytest.raises(DuplicateKeyError):
+        db.commits.insert_one({"repo": "r", "sha": "a"})
+
+
+def test_unordered_insert_many_inserts_the_rest_and_reports_only_duplicates(
+    db: Database,
+) -> None:
+    db.commits.create_index([("repo", 1), ("sha", 1)], unique=True)
+    db.commits.insert_one({"repo": "r", "sha": "a"})
+    batch = [
+        {"repo": "r", "sha": "b"},
+        {"repo": "r", "sha": "a"},  # already stored
+        {"repo": "r", "sha": "c"},
+        {"repo": "s", "sha": "a"},  # same sha, other repo: not a duplicate
+        {"repo": "r", "sha": "c"},  # duplicate within the batch
+    ]
+
+    with pytest.raises(BulkWriteError) as raised:
+        db.commits.insert_many(batch, ordered=False)
+
+    details = raised.value.details
+    assert [(e["index"], e["code"]) for e in details["writeErrors"]] == [
+        (1, 11000),
+        (4, 11000),
+    ]
+    assert details["nInserted"] == 3
+    stored = db.commits.find({}, {"_id": 0, "repo": 1, "sha": 1})
+    assert sorted((c["repo"], c["sha"]) for c in stored) == [
+        ("r", "a"),
+        ("r", "b"),
+        ("r", "c"),
+        ("s", "a"),
+    ]
+
+
+def test_find_one_and_update_upsert_increments_and_returns_the_new_document(
+    db: Database,
+) -> None:
+    first = db.counters.find_one_and_update(
+        {"key": "a"},
+        {"$inc": {"count": 1}},
+        upsert=True,
+        return_document=ReturnDocument.AFTER,
+    )
+    second = db.counters.find_one_and_update(
+        {"key": "a"},
+        {"$inc": {"count": 1}},
+        upsert=True,
+        return_document=ReturnDocument.AFTER,
+    )
+
+    assert first["count"] == 1
+    assert second == {"_id": first["_id"], "key": "a", "count": 2}
+    assert db.counters.count_documents({}) == 1
+
+
+def test_concurrent_upserting_increments_are_never_lost(db: Database) -> None:
+    def increment_25_times() -> None:
+        for _ in range(25):
+            db.counters.find_one_and_update({"key": "a"}, {"$inc": {"count": 1}}, upsert=True)
+
+    threads = [threading.Thread(target=increment_25_times) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert list(db.counters.find({}, {"_id": 0})) == [{"key": "a", "count": 200}]
+
+
+@pytest.mark.parametrize("return_document", [ReturnDocument.BEFORE, ReturnDocument.AFTER])
+def test_find_one_and_update_without_a_match_returns_none(
+    db: Database, return_document: bool
+) -> None:
+    db.items.insert_one({"_id": 1, "state": "done"})
+
+    result = db.items.find_one_and_update(
+        {"state": "queued"},
+        {"$set": {"state": "claimed"}},
+        return_document=return_document,
+    )
+
+    assert result is None
+    assert db.items.find_one({"_id": 1}) == {"_id": 1, "state": "done"}
+
+
+def test_concurrent_claims_never_take_the_same_document_twice(db: Database) -> None:
+    db.jobs.insert_many([{"_id": n, "state": "queued"} for n in range(200)])
+    claimed_by: dict[str, list[int]] = {}
+
+    def claim_until_empty(me: str) -> None:
+        mine = claimed_by.setdefault(me, [])
+        while job := db.jobs.find_one_and_update(
+            {"state": "queued"}, {"$set": {"state": "claimed", "by": me}}
+        ):
+            mine.append(job["_id"])
+
+    workers = [threading.Thread(target=claim_until_empty, args=(f"worker-{n}",)) for n in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    all_claims = [job for jobs in claimed_by.values() for job in jobs]
+    assert sorted(all_claims) == list(range(200))
+    for me, jobs in claimed_by.items():
+        assert db.jobs.count_documents({"by": me}) == len(jobs)
+    assert db.jobs.count_documents({"state": "queued"}) == 0
+
+
+def test_delete_many_with_in_deletes_only_the_listed(db: Database) -> None:
+    db.items.insert_many([{"_id": n} for n in range(5)])
+
+    result = db.items.delete_many({"_id": {"$in": [0, 2, 99]}})
+
+    assert result.deleted_count == 2
+    assert sorted(ids(db.items.find())) == [1, 3, 4]
+
+
+def test_update_many_sets_strings_ints_and_floats(db: Database) -> None:
+    db.items.insert_many([{"_id": n, "n": n} for n in range(4)])
+
+    result = db.items.update_many(
+        {"n": {"$lt": 3}}, {"$set": {"label": "small", "count": 7, "share": 1.25}}
+    )
+
+    assert result.modified_count == 3
+    assert db.items.find_one({"_id": 0}) == {
+        "_id": 0,
+        "n": 0,
+        "label": "small",
+        "count": 7,
+        "share": 1.25,
+    }
+    assert db.items.find_one({"_id": 3}) == {"_id": 3, "n": 3}
+
+
+@pytest.fixture
+def numbers(db: Database) -> Database:
+    """Ten documents: int `i`, float `half` = i/2, `odd` only on odd ones."""
+    db.numbers.insert_many(
+        [
+            {"_id": i, "i": i, "half": i / 2, "name": str(i)} | ({"odd": True} if i % 2 else {})
+            for i in range(10)
+        ]
+    )
+    return db
+
+
+def test_range_query_on_ints(numbers: Database) -> None:
+    assert sorted(ids(numbers.numbers.find({"i": {"$lt": 3}}))) == [0, 1, 2]
+
+
+def test_range_query_on_floats(numbers: Database) -> None:
+    assert sorted(ids(numbers.numbers.find({"half": {"$gte": 3.5}}))) == [7, 8, 9]
+
+
+def test_range_query_compares_ints_with_floats(numbers: Database) -> None:
+    assert sorted(ids(numbers.numbers.find({"i": {"$gte": 7.5}}))) == [8, 9]
+
+
+def test_exists_query(numbers: Database) -> None:
+    assert sorted(ids(numbers.numbers.find({"odd": {"$exists": True}}))) == [1, 3, 5, 7, 9]
+    assert sorted(ids(numbers.numbers.find({"odd": {"$exists": False}}))) == [0, 2, 4, 6, 8]
+
+
+def test_in_query(numbers: Database) -> None:
+    found = numbers.numbers.find({"name": {"$in": ["1", "5", "nope"]}})
+
+    assert sorted(ids(found)) == [1, 5]
+
+
+def test_sort_skip_and_limit(numbers: Database) -> None:
+    assert ids(numbers.numbers.find().sort("half", DESCENDING).limit(3)) == [9, 8, 7]
+    assert ids(numbers.numbers.find().sort("i").skip(2).limit(3)) == [2, 3, 4]
+
+
+def test_projection_includes_or_excludes_fields(numbers: Database) -> None:
+    collection = numbers.numbers
+
+    assert collection.find_one({"_id": 3}, {"name": 1}) == {"_id": 3, "name": "3"}
+    assert collection.find_one({"_id": 3}, {"name": 1, "_id": 0}) == {"name": "3"}
+    assert collection.find_one({"_id": 3}, {"name": 0, "half": 0}) == {
+        "_id": 3,
+        "i": 3,
+        "odd": True,
+    }
+
+
+def test_count_documents(numbers: Database) -> None:
+    assert numbers.numbers.count_documents({}) == 10
+    assert numbers.numbers.count_documents({"i": {"$gte": 5}}) == 5
+
+
+def test_bulk_write_mixes_upserts_and_deletes(db: Database) -> None:
+    db.items.insert_many([{"_id": 1, "n": 1}, {"_id": 2, "n": 2}])
+
+    result = db.items.bulk_write(
+        [
+            UpdateOne({"_id": 1}, {"$set": {"n": 10}}, upsert=True),
+            UpdateOne({"_id": 3}, {"$set": {"n": 3}}, upsert=True),
+            DeleteOne({"_id": 2}),
+            DeleteOne({"_id": 99}),
+        ]
+    )
+
+    assert (result.matched_count, result.modified_count) == (1, 1)
+    assert (result.upserted_ids, result.deleted_count) == ({1: 3}, 1)
+    assert sorted(db.items.find(), key=lambda d: d["_id"]) == [
+        {"_id": 1, "n": 10},
+        {"_id": 3, "n": 3},
+    ]
+
+
+def test_dotted_set_creates_and_merges_nested_fields(db: Database) -> None:
+    db.repos.insert_one({"_id": 1})
+
+    db.repos.update_one({"_id": 1}, {"$set": {"totals.added": 1, "totals.lang": "py"}})
+    db.repos.update_one({"_id": 1}, {"$set": {"totals.added": 2}})
+    db.repos.update_one({"_id": 1}, {"$inc": {"totals.commits": 3}})
+
+    assert db.repos.find_one({"_id": 1}) == {
+        "_id": 1,
+        "totals": {"added": 2, "lang": "py", "commits": 3},
+    }
+    assert ids(db.repos.find({"totals.added": 2})) == [1]
+
+
+def test_unset_removes_top_level_and_nested_fields(db: Database) -> None:
+    db.repos.insert_one({"_id": 1, "error": "x", "totals": {"added": 1, "lang": "py"}})
+
+    db.repos.update_one({"_id": 1}, {"$unset": {"error": "", "totals.lang": ""}})
+
+    assert db.repos.find_one({"_id": 1}) == {"_id": 1, "totals": {"added": 1}}
+
+
+def test_push_appends_to_an_array_creating_it(db: Database) -> None:
+    db.repos.insert_one({"_id": 1})
+
+    db.repos.update_one({"_id": 1}, {"$push": {"log": "a"}})
+    db.repos.update_one({"_id": 1}, {"$push": {"log": {"$each": ["b", "c"]}}})
+
+    assert db.repos.find_one({"_id": 1})["log"] == ["a", "b", "c"]
