@@ -1,0 +1,65 @@
+"""Commit Stats: a public CV of a developer's commits, without their code."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+def _secret_key(instance_path: Path) -> str:
+    """The session signing key: from the environment, else a 0600 file made once."""
+    configured = os.environ.get("SECRET_KEY")
+    if configured:
+        return configured
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then the environment, then the test's settings."""
+    app = Flask(__name__, instance_relative_config=True,
+                static_folder="../static", template_folder="../templates")
+    instance_path = Path(app.instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        MONGODB_URI=os.environ.get("MONGODB_URI"),
+        MONGODB_DATABASE=os.environ.get("MONGODB_DATABASE", "commitstats"),
+        DATA_DIR=os.environ.get("COMMITSTATS_DATA_DIR", str(instance_path / "data")),
+        # Set only by `commitstats serve` on a loopback address; see web/auth.py.
+        LOCAL_SIGNIN=False,
+        LOCAL_USERNAME=os.environ.get("COMMITSTATS_LOCAL_USERNAME", "me"),
+        COLLECTOR_ENABLED=True,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=True,
+    )
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance_path)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+    from app.scheduling import runner
+    from app.storage import database
+    from app.web import auth, csrf, cv, pages, repositories, security
+
+    database.init_app(app)
+    csrf.init_app(app)
+    security.init_app(app)
+    app.register_blueprint(auth.blueprint)
+    app.register_blueprint(pages.blueprint)
+    app.register_blueprint(repositories.blueprint)
+    app.register_blueprint(cv.blueprint)
+    runner.init_app(app)
+    return app

@@ -114,3 +114,23 @@ def collect_command(
     click.echo(json.dumps(summary.to_json(), indent=2) if as_json else _format_summary(summary))
     if failed:
         sys.exit(1)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, help="Port to listen on.")
+def serve_command(host: str, port: int) -> None:
+    """Run the web app locally, with the embedded database unless MONGODB_URI is set."""
+    from werkzeug.serving import run_simple
+
+    from app import create_app
+    from app.web.auth import is_loopback
+
+    local = is_loopback(host) or host == "localhost"
+    app = create_app({
+        "LOCAL_SIGNIN": local,
+        # Plain http is only acceptable on this machine's loopback interface.
+        "SESSION_COOKIE_SECURE": not local,
+    })
+    click.echo(f"Commit Stats on http://{host}:{port}/  (Ctrl+C stops it)", err=True)
+    run_simple(host, port, app, threaded=True, use_reloader=False)

@@ -2,7 +2,12 @@
 
 import pytest
 
-from app.collector.languages import OTHER, LanguageDetector, language_from_shebang
+from app.collector.languages import (
+    _LANGUAGE_BY_EXTENSION,
+    OTHER,
+    LanguageDetector,
+    language_from_shebang,
+)
 
 
 @pytest.fixture
@@ -140,8 +145,9 @@ def test_only_the_last_path_component_counts(detect):
     assert detect("src.py/readme") == "Text"
 
 
-def test_hidden_file_names_are_not_extensions(detect):
-    assert detect(".python") == OTHER
+def test_hidden_files_with_an_extension_use_it(detect):
+    assert detect(".eslintrc.json") == "JSON"
+    assert detect("web/.prettierrc.yaml") == "YAML"
 
 
 def test_unknown_extension_is_other(detect):
@@ -152,11 +158,8 @@ def test_file_without_extension_is_other(detect):
     assert detect("bin/run") == OTHER
 
 
-def test_at_least_a_hundred_languages_are_known(detect):
-    from app.collector import languages
-
-    known = set(languages._LANGUAGE_BY_EXTENSION.values())
-    assert len(known) >= 100
+def test_at_least_a_hundred_languages_are_known():
+    assert len(set(_LANGUAGE_BY_EXTENSION.values())) >= 100
 
 
 @pytest.mark.parametrize(

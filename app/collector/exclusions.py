@@ -115,10 +115,9 @@ class GitAttributes:
         """Return the vendored and generated settings that apply to `path`."""
         found: dict[str, bool | None] = {}
         for rule in reversed(self._rules):
+            # Only a rule setting something still undecided can change the answer.
             if rule.settings.keys() - found.keys() and rule.pattern.match(path):
                 found = rule.settings | found
-                if len(found) == len(_ATTRIBUTES):
-                    break
         return LinguistOverride(**found)
 
 
@@ -130,14 +129,10 @@ def _depth(folder: str) -> int:
 def _parse_line(folder: str, line: str) -> _Rule | None:
     """Turn one .gitattributes line into a rule, or None if it sets nothing we use."""
     words = line.split()
-    # Blank lines, comments, macro definitions and the negative patterns git forbids.
-    if not words or words[0][0] in "#!" or words[0].startswith("[attr]"):
+    # Blank lines, comments and macro definitions name no files.
+    if not words or words[0].startswith(("#", "[attr]")):
         return None
     pattern, *attributes = words
-    # In attributes files a trailing slash matches folders only, never the files
-    # inside them (git wants `dir/**` for that), so such a line affects no file.
-    if pattern.endswith("/"):
-        return None
     settings: dict[str, bool | None] = {}
     for attribute in attributes:
         name, _, value = attribute.partition("=")
@@ -158,7 +153,8 @@ def _pattern_to_regex(folder: str, pattern: str) -> str:
     """Translate a gitignore-style pattern from the .gitattributes in `folder`.
 
     A pattern without a slash matches a file name at any depth below `folder`;
-    any other pattern is anchored to `folder`.
+    any other pattern is anchored to `folder`. As in git, a trailing slash
+    (`vendor/`) matches folders only, never the files inside them.
     """
     if "/" not in pattern:
         pattern = "**/" + pattern

@@ -28,10 +28,12 @@ class GitRepository:
                 f"{self.path} is not a git repository: check the path or remove and re-add it",
             ) from error
         self._git = self._repo.git
+        # Named explicitly: GitPython runs bare repositories from the caller's cwd.
+        self._command = ["git", "--git-dir", str(self._repo.git_dir), *_SAFE_CONFIG]
 
     def _run(self, *args: str) -> str:
         try:
-            return self._git.execute(["git", *_SAFE_CONFIG, *args])
+            return self._git.execute([*self._command, *args])
         except git.GitCommandError as error:
             raise error_from_git(error) from error
 
@@ -94,7 +96,7 @@ class GitRepository:
         if not revisions:
             return
         process = self._git.execute(
-            ["git", *_SAFE_CONFIG, "log", *LOG_ARGUMENTS, *filters, *revisions, "--"],
+            [*self._command, "log", *LOG_ARGUMENTS, *filters, *revisions, "--"],
             as_process=True,
         )
         stdout = process.proc.stdout

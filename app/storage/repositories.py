@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from bson import ObjectId
@@ -16,7 +16,7 @@ from pymongo import ReturnDocument
 from pymongo.database import Database
 
 
-class State(str, Enum):
+class State(StrEnum):
     QUEUED = "queued"
     CLONING = "cloning"
     COLLECTING = "collecting"

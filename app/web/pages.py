@@ -1,0 +1,52 @@
+"""The home page and the user's own settings (author emails)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from app.scheduling.runner import notify_queued
+from app.storage.database import get_db
+from app.storage.repositories import RepositoryStore
+from app.storage.users import UserStore
+from app.web.auth import login_required
+
+blueprint = Blueprint("pages", __name__)
+
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
+
+
+@blueprint.get("/")
+def home() -> Any:
+    if g.user is not None:
+        return redirect(url_for("repositories.index"))
+    return render_template("home.html")
+
+
+@blueprint.get("/settings/emails")
+@login_required
+def emails() -> str:
+    return render_template("emails.html")
+
+
+@blueprint.post("/settings/emails")
+@login_required
+def update_emails() -> Any:
+    current = list(g.user.emails)
+    if "remove" in request.form:
+        current = [email for email in current if email != request.form["remove"]]
+    else:
+        email = request.form.get("email", "").strip().lower()
+        if not _EMAIL.match(email):
+            flash(f"“{email}” is not an email address: enter it as it appears in your "
+                  "commits, e.g. jane@example.com.", "error")
+            return redirect(url_for("pages.emails"))
+        if email not in current:
+            current.append(email)
+    UserStore(get_db()).set_emails(g.user.id, current)
+    # Other emails select other commits: collect everything again.
+    if RepositoryStore(get_db()).queue({"user_id": g.user.id}):
+        notify_queued()
+    return redirect(url_for("pages.emails"))

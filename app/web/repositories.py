@@ -1,0 +1,99 @@
+"""The repositories page: add, remove and watch collections live (htmx polling)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bson import ObjectId
+from bson.errors import InvalidId
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+
+from app.collector.errors import RepositoryError
+from app.collector.mirror import is_remote_url
+from app.collector.repository import GitRepository
+from app.scheduling import runner
+from app.storage.commits import CommitStore
+from app.storage.database import get_db
+from app.storage.repositories import RepositoryRecord, RepositoryStore, State
+from app.web.auth import local_signin_allowed, login_required
+
+blueprint = Blueprint("repositories", __name__, url_prefix="/repositories")
+
+
+def _render_list(records: list[RepositoryRecord]) -> str:
+    polling = any(record.state not in (State.DONE, State.ERROR) for record in records)
+    return render_template("repositories/_list.html", records=records, polling=polling)
+
+
+def _own_record(repo_id: str) -> RepositoryRecord:
+    try:
+        record = RepositoryStore(get_db()).get(ObjectId(repo_id))
+    except InvalidId:
+        record = None
+    if record is None or record.user_id != g.user.id:
+        abort(404)
+    return record
+
+
+def _validated_source(raw: str) -> str:
+    """The source as we store it, or a ValueError that says what to fix."""
+    source = raw.strip()
+    if not source:
+        raise ValueError("Enter a local path or a git URL.")
+    if is_remote_url(source):
+        return source
+    if not local_signin_allowed():
+        raise ValueError("Only https:// git URLs can be added on this server.")
+    path = Path(source).expanduser().resolve()
+    try:
+        GitRepository(path)
+    except RepositoryError as error:
+        raise ValueError(error.message) from error
+    return str(path)
+
+
+@blueprint.get("/")
+@login_required
+def index() -> str:
+    records = RepositoryStore(get_db()).for_user(g.user.id)
+    if request.headers.get("HX-Request"):
+        return _render_list(records)
+    return render_template("repositories/index.html", records=records,
+                           list_html=_render_list(records))
+
+
+@blueprint.post("/")
+@login_required
+def add() -> Any:
+    try:
+        source = _validated_source(request.form.get("source", ""))
+    except ValueError as error:
+        flash(str(error), "error")
+        return redirect(url_for("repositories.index"))
+    branches = [b.strip() for b in request.form.get("branches", "").split(",") if b.strip()]
+    RepositoryStore(get_db()).add(g.user.id, source, branches)
+    runner.notify_queued()
+    if not g.user.emails:
+        flash("Add the email addresses you commit with, so we know which commits are yours.",
+              "info")
+    return redirect(url_for("repositories.index"))
+
+
+@blueprint.post("/<repo_id>/collect")
+@login_required
+def collect_again(repo_id: str) -> str:
+    record = _own_record(repo_id)
+    RepositoryStore(get_db()).queue({"_id": record.id})
+    runner.notify_queued()
+    return _render_list(RepositoryStore(get_db()).for_user(g.user.id))
+
+
+@blueprint.post("/<repo_id>/delete")
+@login_required
+def remove(repo_id: str) -> str:
+    record = _own_record(repo_id)
+    RepositoryStore(get_db()).remove(record.id)
+    CommitStore(get_db()).delete_repository(record.id)
+    runner.job().refresh_summary(g.user.id)
+    return _render_list(RepositoryStore(get_db()).for_user(g.user.id))
