@@ -72,9 +72,7 @@ class CollectionJob:
                 "Collection failed because of an error on our side; it will be retried.",
             )
             return
-        count = self._db.commits.count_documents(
-            {"repo_id": record.id, "pending": {"$exists": False}}
-        )
+        count = self._commits.count(record.id)
         self._repositories.record_success(
             record.id, outcome.tips, key, count, time.monotonic() - started
         )

@@ -4,6 +4,9 @@ A collection run writes its commits marked `pending` with the run's id and
 publishes them when git finished successfully, so a run that dies partway never
 shows up as a complete history. Every step is safe to repeat: a rerun after a
 crash at any point converges on each commit stored once.
+
+Repository and run ids are stored as hex strings: the embedded server cannot
+match ObjectId values outside `_id` (pinned in test_storage_contract.py).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from bson import ObjectId
+from pymongo.collection import Collection
 from pymongo.database import Database
 
 from app.statistics.model import CommitStats, LineCounts, Role
@@ -51,16 +55,21 @@ class CommitStore:
 
     def load(self, repo_ids: Sequence[ObjectId]) -> Iterator[CommitStats]:
         """Published commits of these repositories."""
-        query = {"repo_id": {"$in": list(repo_ids)}, "pending": {"$exists": False}}
+        query = {"repo_id": {"$in": [str(i) for i in repo_ids]}, "pending": {"$exists": False}}
         for document in self._commits.find(query, {"_id": False, "repo_id": False}):
             yield from_document(document)
 
     def discard_pending(self, repo_id: ObjectId) -> None:
         """Forget what an interrupted run left behind."""
-        self._commits.delete_many({"repo_id": repo_id, "pending": {"$exists": True}})
+        self._commits.delete_many({"repo_id": str(repo_id), "pending": {"$exists": True}})
 
     def delete_repository(self, repo_id: ObjectId) -> None:
-        self._commits.delete_many({"repo_id": repo_id})
+        self._commits.delete_many({"repo_id": str(repo_id)})
+
+    def count(self, repo_id: ObjectId) -> int:
+        return self._commits.count_documents(
+            {"repo_id": str(repo_id), "pending": {"$exists": False}}
+        )
 
     def run(self, repo_id: ObjectId, user_id: str) -> StoreRun:
         return StoreRun(self._commits, repo_id, user_id)
@@ -69,11 +78,11 @@ class CommitStore:
 class StoreRun:
     """One collection run's writes: a CommitSink that publishes on `publish()`."""
 
-    def __init__(self, commits, repo_id: ObjectId, user_id: str) -> None:
+    def __init__(self, commits: Collection, repo_id: ObjectId, user_id: str) -> None:
         self._commits = commits
-        self._repo_id = repo_id
+        self._repo_id = str(repo_id)
         self._user_id = user_id
-        self._run_id = ObjectId()
+        self._run_id = str(ObjectId())
         self._replace_all = False
         self._dropped: list[str] = []
         self._added: list[str] = []

@@ -43,10 +43,12 @@ class SummaryStore:
         self._summaries = db.summaries
 
     def save(self, user_id: str, summary: Summary) -> None:
-        # replace_one, not $set: the whole summary changes together.
+        # replace_one, not $set: the whole summary changes together. The _id is
+        # repeated in the document because the embedded server's upsert ignores
+        # the filter's _id (pinned in test_storage_contract.py).
         self._summaries.replace_one(
             {"_id": user_id},
-            {**to_document(summary), "computed_at": time.time()},
+            {"_id": user_id, **to_document(summary), "computed_at": time.time()},
             upsert=True,
         )
 
