@@ -17,7 +17,8 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from pymongo import DESCENDING, DeleteOne, MongoClient, ReturnDocument, UpdateOne
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING, DeleteOne, MongoClient, ReturnDocument, UpdateOne
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
@@ -120,6 +121,67 @@ def test_find_one_and_update_upsert_ignores_set_on_insert_on_nx(
         assert "name" not in stored
     else:
         assert returned["name"] == stored["name"] == "A"
+
+
+def test_object_id_in_a_field_other_than_id_matches_nothing_on_nx(
+    db: Database, server_is_nx: bool
+) -> None:
+    oid = ObjectId()
+    db.commits.insert_one({"repo_id": oid, "pending": oid, "x": 1})
+
+    found = db.commits.count_documents({"repo_id": oid})
+    listed = list(db.commits.find({"repo_id": oid}, {"_id": 0, "x": 1}))
+    updated = db.commits.update_many({"pending": oid}, {"$unset": {"pending": ""}})
+
+    if server_is_nx:
+        assert (found, listed, updated.matched_count) == (0, [], 0)
+        assert "pending" in db.commits.find_one()
+    else:
+        assert (found, listed, updated.matched_count) == (1, [{"x": 1}], 1)
+        assert "pending" not in db.commits.find_one()
+
+
+def test_object_id_matches_by_id_except_when_counting_on_nx(
+    db: Database, server_is_nx: bool
+) -> None:
+    oid = ObjectId()
+    db.repos.insert_one({"_id": oid, "x": 1})
+
+    assert db.repos.find_one({"_id": oid}) == {"_id": oid, "x": 1}
+    assert db.repos.update_one({"_id": oid}, {"$set": {"x": 2}}).matched_count == 1
+    assert db.repos.find_one({"_id": oid}) == {"_id": oid, "x": 2}
+    # count_documents runs as an aggregation, which has the same defect as
+    # fields other than _id.
+    assert db.repos.count_documents({"_id": oid}) == (0 if server_is_nx else 1)
+    assert db.repos.delete_one({"_id": oid}).deleted_count == 1
+
+
+def test_hex_string_matches_an_object_id_on_nx(db: Database, server_is_nx: bool) -> None:
+    oid = ObjectId()
+    db.repos.insert_one({"_id": oid, "owner_id": oid})
+
+    by_id = ids(db.repos.find({"_id": str(oid)}))
+    counted_by_field = db.repos.count_documents({"owner_id": str(oid)})
+
+    # A forgotten ObjectId(...) conversion goes unnoticed on nx-27017.
+    if server_is_nx:
+        assert (by_id, counted_by_field) == ([oid], 1)
+    else:
+        assert (by_id, counted_by_field) == ([], 0)
+
+
+def test_replace_one_upsert_ignores_the_filter_id_on_nx(
+    db: Database, server_is_nx: bool
+) -> None:
+    result = db.summaries.replace_one({"_id": "user-1"}, {"commits": 3}, upsert=True)
+
+    stored = list(db.summaries.find())
+    if server_is_nx:
+        assert isinstance(result.upserted_id, ObjectId)
+        assert stored == [{"_id": result.upserted_id, "commits": 3}]
+    else:
+        assert result.upserted_id == "user-1"
+        assert stored == [{"_id": "user-1", "commits": 3}]
 
 
 # --- Behaviour we rely on, on every server ----------------------------------
@@ -284,6 +346,40 @@ def test_concurrent_claims_never_take_the_same_document_twice(db: Database) -> N
     for me, jobs in claimed_by.items():
         assert db.jobs.count_documents({"by": me}) == len(jobs)
     assert db.jobs.count_documents({"state": "queued"}) == 0
+
+
+def test_object_ids_stored_as_hex_strings_match(db: Database) -> None:
+    repo_id, run_id = str(ObjectId()), str(ObjectId())
+    db.commits.insert_one({"repo_id": repo_id, "pending": run_id, "x": 1})
+
+    assert db.commits.count_documents({"repo_id": repo_id}) == 1
+    assert ids(db.commits.find({"repo_id": {"$in": [repo_id]}}, {"_id": 0, "x": 1})) == []
+    assert [c["x"] for c in db.commits.find({"repo_id": repo_id})] == [1]
+    result = db.commits.update_many({"pending": run_id}, {"$unset": {"pending": ""}})
+    assert result.modified_count == 1
+    assert db.commits.find_one({}, {"_id": 0}) == {"repo_id": repo_id, "x": 1}
+
+
+def test_replace_one_upsert_with_the_id_in_the_replacement_inserts_then_replaces(
+    db: Database,
+) -> None:
+    first = db.summaries.replace_one(
+        {"_id": "user-1"}, {"_id": "user-1", "commits": 3}, upsert=True
+    )
+    second = db.summaries.replace_one(
+        {"_id": "user-1"}, {"_id": "user-1", "lines": 9}, upsert=True
+    )
+
+    assert first.upserted_id == "user-1"
+    assert (second.matched_count, second.upserted_id) == (1, None)
+    assert list(db.summaries.find()) == [{"_id": "user-1", "lines": 9}]
+
+
+def test_update_one_upsert_keeps_the_filter_id(db: Database) -> None:
+    result = db.users.update_one({"_id": "s"}, {"$set": {"username": "sam"}}, upsert=True)
+
+    assert result.upserted_id == "s"
+    assert list(db.users.find()) == [{"_id": "s", "username": "sam"}]
 
 
 def test_delete_many_with_in_deletes_only_the_listed(db: Database) -> None:

@@ -13,7 +13,8 @@ _KNOWN_FAILURES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ),
     (
         "remote_gone",
-        ("repository not found", "does not appear to be a git repository", "not found"),
+        ("repository not found", "does not appear to be a git repository", "does not exist",
+         "not found"),
         "The repository no longer exists at its address, or access to it was removed: "
         "check the URL or remove the repository.",
     ),

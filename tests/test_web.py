@@ -1,0 +1,162 @@
+"""The pages a local user goes through: sign in, emails, repositories, CV."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.cli import main as cli
+from tests.conftest import LocalUser
+from tests.gitrepos import RepoBuilder
+
+ME = "me@example.com"
+
+
+def sample_repository(path: Path) -> RepoBuilder:
+    repo = RepoBuilder(path)
+    repo.lines("app/main.py", 40)
+    repo.commit("feat: start", email=ME)
+    repo.lines("web/index.ts", 25)
+    repo.commit("feat: web", email=ME, when=1_700_700_000)
+    repo.lines("package-lock.json", 500)
+    repo.lines("app/main.py", 30)
+    repo.commit("fix: trim", email=ME, when=1_701_500_000)
+    repo.lines("other.py", 9)
+    repo.commit(email="colleague@example.com")
+    return repo
+
+
+def test_local_sign_in_is_refused_unless_enabled(app: Flask, client: FlaskClient) -> None:
+    app.config["LOCAL_SIGNIN"] = False
+    with client.session_transaction() as session:
+        session["csrf_token"] = "t"
+    response = client.post("/sign-in/local", data={"csrf_token": "t"})
+    assert response.status_code == 403
+
+
+def test_local_sign_in_is_refused_from_a_non_loopback_address(client: FlaskClient) -> None:
+    with client.session_transaction() as session:
+        session["csrf_token"] = "t"
+    response = client.post("/sign-in/local", data={"csrf_token": "t"},
+                           environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert response.status_code == 403
+
+
+def test_a_form_without_the_csrf_token_is_rejected(local_user: LocalUser,
+                                                    client: FlaskClient) -> None:
+    response = client.post("/settings/emails", data={"email": ME})
+    assert response.status_code == 400
+    assert b"reload the page" in response.data
+
+
+def test_pages_need_a_signed_in_user(client: FlaskClient) -> None:
+    response = client.get("/repositories/")
+    assert response.status_code == 302 and "/sign-in" in response.location
+
+
+def test_an_invalid_email_is_refused_with_an_explanation(local_user: LocalUser,
+                                                          client: FlaskClient) -> None:
+    local_user.post("/settings/emails", email="not an email")
+    page = client.get("/settings/emails").get_data(as_text=True)
+    assert "is not an email address" in page
+
+
+def test_adding_a_path_that_is_not_a_repository_explains_why(
+    local_user: LocalUser, client: FlaskClient, tmp_path: Path
+) -> None:
+    local_user.add_repository(str(tmp_path))
+    page = client.get("/repositories/").get_data(as_text=True)
+    assert "is not a git repository" in page
+    assert local_user.run_collection() == 0
+
+
+def test_repository_status_fragment_polls_until_collection_is_done(
+    local_user: LocalUser, client: FlaskClient, tmp_path: Path
+) -> None:
+    repo = sample_repository(tmp_path / "project")
+    local_user.add_email(ME)
+    local_user.add_repository(str(repo.path))
+    queued = client.get("/repositories/", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert queued.lstrip().startswith('<div id="repository-list"')
+    assert 'hx-trigger="every 2s"' in queued and "Queued" in queued
+    local_user.run_collection()
+    done = client.get("/repositories/", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "hx-trigger" not in done and "Done" in done
+    assert '<td class="num">3</td>' in done
+
+
+def test_a_broken_repository_shows_an_error_and_others_still_collect(
+    local_user: LocalUser, client: FlaskClient, tmp_path: Path
+) -> None:
+    good = sample_repository(tmp_path / "good")
+    doomed = sample_repository(tmp_path / "doomed")
+    local_user.add_email(ME)
+    local_user.add_repository(str(doomed.path))
+    local_user.add_repository(str(good.path))
+    shutil.rmtree(doomed.path)
+    assert local_user.run_collection() == 2
+    page = client.get("/repositories/").get_data(as_text=True)
+    assert "no longer exists" in page
+    assert '<td class="num">3</td>' in page
+
+
+def test_cv_shows_the_same_numbers_as_the_command_line(
+    local_user: LocalUser, client: FlaskClient, tmp_path: Path
+) -> None:
+    repo = sample_repository(tmp_path / "project")
+    local_user.add_email(ME)
+    local_user.add_repository(str(repo.path))
+    local_user.run_collection()
+    cli_output = CliRunner().invoke(cli, ["collect", str(repo.path), "--email", ME, "--json"])
+    numbers = json.loads(cli_output.stdout)
+    page = client.get("/cv/me").get_data(as_text=True)
+    assert f'data-stat="commits">{numbers["commits"]}<' in page
+    assert f'data-stat="lines_added">+{numbers["lines_added"]:,}<' in page
+    assert f'data-stat="lines_removed">−{numbers["lines_removed"]:,}<' in page
+    assert numbers["excluded"]["lockfile"]["lines_added"] == 500
+    for chart in ("chart-commits", "chart-languages-time", "chart-language-share"):
+        assert f"Highcharts.chart('{chart}'" in page
+
+
+def test_new_commits_are_picked_up_by_the_next_collection(
+    local_user: LocalUser, client: FlaskClient, tmp_path: Path
+) -> None:
+    repo = sample_repository(tmp_path / "project")
+    local_user.add_email(ME)
+    local_user.add_repository(str(repo.path))
+    local_user.run_collection()
+    repo.lines("more.py", 12)
+    repo.commit(email=ME)
+    [record_id] = [line.split('"')[1].removeprefix("repo-") for line in
+                   client.get("/repositories/").get_data(as_text=True).splitlines()
+                   if 'id="repo-' in line]
+    local_user.post(f"/repositories/{record_id}/collect")
+    local_user.run_collection()
+    assert 'data-stat="commits">4<' in client.get("/cv/me").get_data(as_text=True)
+
+
+def test_removing_a_repository_removes_its_numbers_from_the_cv(
+    local_user: LocalUser, client: FlaskClient, tmp_path: Path
+) -> None:
+    repo = sample_repository(tmp_path / "project")
+    local_user.add_email(ME)
+    local_user.add_repository(str(repo.path))
+    local_user.run_collection()
+    page = client.get("/repositories/").get_data(as_text=True)
+    record_id = page.split('id="repo-')[1].split('"')[0]
+    local_user.post(f"/repositories/{record_id}/delete")
+    assert "No commits collected yet" in client.get("/cv/me").get_data(as_text=True)
+
+
+def test_unknown_cv_is_not_found(client: FlaskClient) -> None:
+    assert client.get("/cv/nobody").status_code == 404
+
+
+def test_pages_refuse_to_be_framed(client: FlaskClient) -> None:
+    response = client.get("/")
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
