@@ -170,9 +170,7 @@ def test_hex_string_matches_an_object_id_on_nx(db: Database, server_is_nx: bool)
         assert (by_id, counted_by_field) == ([], 0)
 
 
-def test_replace_one_upsert_ignores_the_filter_id_on_nx(
-    db: Database, server_is_nx: bool
-) -> None:
+def test_replace_one_upsert_ignores_the_filter_id_on_nx(db: Database, server_is_nx: bool) -> None:
     result = db.summaries.replace_one({"_id": "user-1"}, {"commits": 3}, upsert=True)
 
     stored = list(db.summaries.find())
@@ -353,7 +351,6 @@ def test_object_ids_stored_as_hex_strings_match(db: Database) -> None:
     db.commits.insert_one({"repo_id": repo_id, "pending": run_id, "x": 1})
 
     assert db.commits.count_documents({"repo_id": repo_id}) == 1
-    assert ids(db.commits.find({"repo_id": {"$in": [repo_id]}}, {"_id": 0, "x": 1})) == []
     assert [c["x"] for c in db.commits.find({"repo_id": repo_id})] == [1]
     result = db.commits.update_many({"pending": run_id}, {"$unset": {"pending": ""}})
     assert result.modified_count == 1
@@ -366,9 +363,7 @@ def test_replace_one_upsert_with_the_id_in_the_replacement_inserts_then_replaces
     first = db.summaries.replace_one(
         {"_id": "user-1"}, {"_id": "user-1", "commits": 3}, upsert=True
     )
-    second = db.summaries.replace_one(
-        {"_id": "user-1"}, {"_id": "user-1", "lines": 9}, upsert=True
-    )
+    second = db.summaries.replace_one({"_id": "user-1"}, {"_id": "user-1", "lines": 9}, upsert=True)
 
     assert first.upserted_id == "user-1"
     assert (second.matched_count, second.upserted_id) == (1, None)
@@ -515,3 +510,60 @@ def test_push_appends_to_an_array_creating_it(db: Database) -> None:
     db.repos.update_one({"_id": 1}, {"$push": {"log": {"$each": ["b", "c"]}}})
 
     assert db.repos.find_one({"_id": 1})["log"] == ["a", "b", "c"]
+
+
+@pytest.fixture
+def commits(db: Database) -> Database:
+    """Commits of repositories `r` and `s`; `b` and `d` are pending in run `run-1`."""
+    db.commits.insert_many(
+        [
+            {"_id": "a", "repo_id": "r"},
+            {"_id": "b", "repo_id": "r", "pending": "run-1"},
+            {"_id": "c", "repo_id": "s"},
+            {"_id": "d", "repo_id": "s", "pending": "run-1"},
+            {"_id": "e", "repo_id": "t"},
+        ]
+    )
+    return db
+
+
+def test_in_on_strings_combined_with_not_exists(commits: Database) -> None:
+    published = {"repo_id": {"$in": ["r", "s", "nope"]}, "pending": {"$exists": False}}
+
+    assert sorted(ids(commits.commits.find(published))) == ["a", "c"]
+    assert commits.commits.count_documents(published) == 2
+
+
+def test_not_exists_combined_with_an_equal_field(commits: Database) -> None:
+    published = {"repo_id": "r", "pending": {"$exists": False}}
+
+    assert ids(commits.commits.find(published)) == ["a"]
+    assert commits.commits.count_documents(published) == 1
+
+
+def test_delete_many_with_exists_deletes_only_that_repositorys_pending(
+    commits: Database,
+) -> None:
+    result = commits.commits.delete_many({"repo_id": "r", "pending": {"$exists": True}})
+
+    assert result.deleted_count == 1
+    assert sorted(ids(commits.commits.find())) == ["a", "c", "d", "e"]
+
+
+def test_update_many_unsets_a_field_matched_by_strings(commits: Database) -> None:
+    result = commits.commits.update_many(
+        {"repo_id": "r", "pending": "run-1"}, {"$unset": {"pending": ""}}
+    )
+
+    assert (result.matched_count, result.modified_count) == (1, 1)
+    assert commits.commits.find_one({"_id": "b"}) == {"_id": "b", "repo_id": "r"}
+    assert ids(commits.commits.find({"pending": {"$exists": True}})) == ["d"]
+
+
+def test_sort_on_strings_compares_them_bytewise(db: Database) -> None:
+    names = ["b", "a", "C", "10", "9"]
+    db.users.insert_many([{"_id": n, "name": name} for n, name in enumerate(names)])
+
+    found = [u["name"] for u in db.users.find().sort("name", ASCENDING)]
+
+    assert found == ["10", "9", "C", "a", "b"]
