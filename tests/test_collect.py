@@ -165,7 +165,7 @@ def test_a_huge_commit_is_flagged_as_an_outlier_not_counted(repo: RepoBuilder) -
     repo.commit(email=ME)
     repo.lines("imported.py", 600)
     repo.commit(email=ME)
-    summary, sink = run(repo, outlier_lines=500)
+    summary, _ = run(repo, outlier_lines=500)
     assert (summary.commits, summary.lines_added, summary.outlier_commits) == (2, 10, 1)
     assert summary.excluded["outlier"].added == 600
 

@@ -117,7 +117,8 @@ def test_cv_shows_the_same_numbers_as_the_command_line(
     page = client.get("/cv/me").get_data(as_text=True)
     assert f'data-stat="commits">{numbers["commits"]}<' in page
     assert f'data-stat="lines_added">+{numbers["lines_added"]:,}<' in page
-    assert f'data-stat="lines_removed">−{numbers["lines_removed"]:,}<' in page
+    minus = "\N{MINUS SIGN}"
+    assert f'data-stat="lines_removed">{minus}{numbers["lines_removed"]:,}<' in page
     assert numbers["excluded"]["lockfile"]["lines_added"] == 500
     for chart in ("chart-commits", "chart-languages-time", "chart-language-share"):
         assert f"Highcharts.chart('{chart}'" in page

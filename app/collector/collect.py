@@ -8,6 +8,7 @@ unreachable so they can be dropped.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -86,31 +87,33 @@ def collect(
     emails = repository.mailmapped_emails(sorted(request.emails))
     authored = _filters("--author", emails, "<%s>")
     mentioned = _filters("--grep", emails, "%s")
-    total = repository.count_commits(revisions, authored) + repository.count_commits(
-        revisions, mentioned
-    )
     attributes = GitAttributes.parse(repository.read_files(new_tips[0], ".gitattributes"))
     analyzer = CommitAnalyzer(ExclusionRules(attributes), outlier_lines=request.outlier_lines)
 
     batch: list[CommitStats] = []
+    # Counting walks the history too: do it beside the log on the other core,
+    # and report progress without a total until it is known.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        counting = pool.submit(repository.count_commits, revisions, authored)
 
-    def emit(stats: CommitStats) -> None:
-        batch.append(stats)
-        outcome.commits_seen += 1
-        if len(batch) >= BATCH_SIZE:
-            sink.add(batch)
-            batch.clear()
-        if progress:
-            progress(outcome.commits_seen, total)
+        def emit(stats: CommitStats) -> None:
+            batch.append(stats)
+            outcome.commits_seen += 1
+            if len(batch) >= BATCH_SIZE:
+                sink.add(batch)
+                batch.clear()
+            if progress:
+                total = counting.result() if counting.done() else 0
+                progress(outcome.commits_seen, max(total, outcome.commits_seen) if total else 0)
 
-    for commit in repository.commits(revisions, authored):
-        # git's fixed-string match is a substring match; confirm the exact email.
-        if commit.author_email in emails:
-            emit(analyzer.analyze(commit, Role.AUTHOR))
-    for commit in repository.commits(revisions, mentioned):
-        # Commits the user authored were counted above, whatever their trailers say.
-        if commit.author_email not in emails and emails.intersection(commit.coauthor_emails):
-            emit(analyzer.analyze(commit, Role.COAUTHOR))
+        for commit in repository.commits(revisions, authored):
+            # git's fixed-string match is a substring match; confirm the exact email.
+            if commit.author_email in emails:
+                emit(analyzer.analyze(commit, Role.AUTHOR))
+        for commit in repository.commits(revisions, mentioned):
+            # Commits the user authored were counted above, whatever their trailers say.
+            if commit.author_email not in emails and emails.intersection(commit.coauthor_emails):
+                emit(analyzer.analyze(commit, Role.COAUTHOR))
     if batch:
         sink.add(batch)
     return outcome

@@ -47,8 +47,11 @@ class CollectionJob:
         user = UserStore(self._db).get(record.user_id)
         emails = user.emails if user else []
         key = identity_key(emails, record.branches)
-        self._commits.discard_pending(record.id)
+        if record.active_run:
+            # A previous run died before finishing: what it wrote is incomplete.
+            self._commits.delete_run(record.id, record.active_run)
         store_run = self._commits.run(record.id, record.user_id)
+        self._repositories.start_run(record.id, store_run.run_id)
         try:
             repository = self._open(record)
             self._repositories.set_progress(record.id, 0, 0)
@@ -58,7 +61,7 @@ class CollectionJob:
                 previous_tips=record.tips if record.identity_key == key else None,
             )
             outcome = collect(repository, request, store_run, self._progress_reporter(record))
-            store_run.publish()
+            store_run.finish()
         except RepositoryError as error:
             store_run.abandon()
             log.warning("collecting %s failed: %s", record.id, error.code)
@@ -79,8 +82,10 @@ class CollectionJob:
         self.refresh_summary(record.user_id)
 
     def refresh_summary(self, user_id: str) -> None:
-        repo_ids = [record.id for record in self._repositories.for_user(user_id)]
-        SummaryStore(self._db).save(user_id, summarize(self._commits.load(repo_ids)))
+        records = self._repositories.for_user(user_id)
+        commits = self._commits.load([record.id for record in records],
+                                     [record.active_run for record in records if record.active_run])
+        SummaryStore(self._db).save(user_id, summarize(commits))
 
     def _open(self, record: RepositoryRecord) -> GitRepository:
         if not is_remote_url(record.source) and not self._allow_local_paths:

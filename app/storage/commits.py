@@ -1,9 +1,11 @@
-"""Stored commit statistics, keyed by (repository, sha).
+"""Stored commit statistics, keyed by (repository, sha, run).
 
-A collection run writes its commits marked `pending` with the run's id and
-publishes them when git finished successfully, so a run that dies partway never
-shows up as a complete history. Every step is safe to repeat: a rerun after a
-crash at any point converges on each commit stored once.
+Each collection run tags the commits it writes with its run id. The repository
+record names its unfinished run (`active_run`) until the run succeeds, and
+summaries leave unfinished runs out, so a run that dies partway never shows up
+as a complete history. Finishing a run costs no bulk update: it deletes what
+the run replaced and clears `active_run`. Every step is safe to repeat, so a
+rerun after a crash at any point converges on each commit stored once.
 
 Repository and run ids are stored as hex strings: the embedded server cannot
 match ObjectId values outside `_id` (pinned in test_storage_contract.py).
@@ -11,7 +13,9 @@ match ObjectId values outside `_id` (pinned in test_storage_contract.py).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from bson import ObjectId
 from pymongo.collection import Collection
@@ -53,48 +57,61 @@ class CommitStore:
     def __init__(self, db: Database) -> None:
         self._commits = db.commits
 
-    def load(self, repo_ids: Sequence[ObjectId]) -> Iterator[CommitStats]:
-        """Published commits of these repositories."""
-        query = {"repo_id": {"$in": [str(i) for i in repo_ids]}, "pending": {"$exists": False}}
-        for document in self._commits.find(query, {"_id": False, "repo_id": False}):
+    def load(self, repo_ids: Sequence[ObjectId],
+             unfinished_runs: Sequence[str] = ()) -> Iterator[CommitStats]:
+        """Commits of these repositories written by runs that finished."""
+        query = {"repo_id": {"$in": [str(i) for i in repo_ids]},
+                 "run": {"$nin": list(unfinished_runs)}}
+        for document in self._commits.find(query, {"_id": False, "repo_id": False,
+                                                    "run": False, "user_id": False}):
             yield from_document(document)
 
-    def discard_pending(self, repo_id: ObjectId) -> None:
-        """Forget what an interrupted run left behind."""
-        self._commits.delete_many({"repo_id": str(repo_id), "pending": {"$exists": True}})
+    def count(self, repo_id: ObjectId) -> int:
+        return self._commits.count_documents({"repo_id": str(repo_id)})
+
+    def delete_run(self, repo_id: ObjectId, run_id: str) -> None:
+        """Forget what an unfinished run wrote."""
+        self._commits.delete_many({"repo_id": str(repo_id), "run": run_id})
 
     def delete_repository(self, repo_id: ObjectId) -> None:
         self._commits.delete_many({"repo_id": str(repo_id)})
-
-    def count(self, repo_id: ObjectId) -> int:
-        return self._commits.count_documents(
-            {"repo_id": str(repo_id), "pending": {"$exists": False}}
-        )
 
     def run(self, repo_id: ObjectId, user_id: str) -> StoreRun:
         return StoreRun(self._commits, repo_id, user_id)
 
 
 class StoreRun:
-    """One collection run's writes: a CommitSink that publishes on `publish()`."""
+    """One collection run's writes: a CommitSink whose deletions wait for `finish()`.
+
+    Inserts run on a writer thread, one batch in flight, so git and the
+    database work at the same time while memory stays bounded.
+    """
 
     def __init__(self, commits: Collection, repo_id: ObjectId, user_id: str) -> None:
         self._commits = commits
         self._repo_id = str(repo_id)
         self._user_id = user_id
-        self._run_id = str(ObjectId())
+        self.run_id = str(ObjectId())
         self._replace_all = False
         self._dropped: list[str] = []
-        self._added: list[str] = []
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="commit-writer")
+        self._in_flight: Future | None = None
 
     def add(self, batch: Sequence[CommitStats]) -> None:
         documents = [
             {**to_document(stats), "repo_id": self._repo_id, "user_id": self._user_id,
-             "pending": self._run_id}
+             "run": self.run_id}
             for stats in batch
         ]
-        self._added.extend(stats.sha for stats in batch)
-        self._commits.insert_many(documents, ordered=False)
+        self._wait_for_writer()
+        self._in_flight = self._writer.submit(self._commits.insert_many, documents,
+                                              ordered=False)
+
+    def _wait_for_writer(self) -> None:
+        """Block until the previous insert is done; re-raise its error, if any."""
+        in_flight, self._in_flight = self._in_flight, None
+        if in_flight is not None:
+            in_flight.result()
 
     def remove(self, shas: Sequence[str]) -> None:
         self._dropped.extend(shas)
@@ -102,19 +119,19 @@ class StoreRun:
     def clear(self) -> None:
         self._replace_all = True
 
-    def publish(self) -> None:
-        published = {"repo_id": self._repo_id, "pending": {"$exists": False}}
+    def finish(self) -> None:
+        """Delete what this run replaced; the caller then clears `active_run`."""
+        self._wait_for_writer()
+        self._writer.shutdown()
+        older = {"repo_id": self._repo_id, "run": {"$ne": self.run_id}}
         if self._replace_all:
-            self._commits.delete_many(published)
-        else:
-            # Published twins of this run's commits exist when an earlier run
-            # published but died before recording its branch tips.
-            replaced = self._dropped + self._added
-            if replaced:
-                self._commits.delete_many({**published, "sha": {"$in": replaced}})
-        self._commits.update_many(
-            {"repo_id": self._repo_id, "pending": self._run_id}, {"$unset": {"pending": ""}}
-        )
+            self._commits.delete_many(older)
+        elif self._dropped:
+            self._commits.delete_many({**older, "sha": {"$in": self._dropped}})
 
     def abandon(self) -> None:
-        self._commits.delete_many({"repo_id": self._repo_id, "pending": self._run_id})
+        # Wait so no insert lands after the delete; its error no longer matters.
+        with contextlib.suppress(Exception):
+            self._wait_for_writer()
+        self._writer.shutdown()
+        self._commits.delete_many({"repo_id": self._repo_id, "run": self.run_id})

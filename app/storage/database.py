@@ -21,10 +21,9 @@ def connect(uri: str, name: str) -> Database:
 
 
 def create_indexes(db: Database) -> None:
-    """Indexes the queries rely on; the unique key makes re-collection idempotent
-    (a commit is stored once as published, and at most once per pending run)."""
+    """Indexes the queries rely on; a commit is stored at most once per run."""
     db.commits.create_index(
-        [("repo_id", ASCENDING), ("sha", ASCENDING), ("pending", ASCENDING)], unique=True
+        [("repo_id", ASCENDING), ("sha", ASCENDING), ("run", ASCENDING)], unique=True
     )
     db.commits.create_index([("user_id", ASCENDING)])
     db.repositories.create_index([("user_id", ASCENDING)])

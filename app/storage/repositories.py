@@ -45,6 +45,7 @@ class RepositoryRecord:
     last_success_at: float | None = None
     last_duration: float | None = None
     queued_at: float | None = None
+    active_run: str | None = None
 
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> RepositoryRecord:
@@ -65,6 +66,7 @@ class RepositoryRecord:
             last_success_at=document.get("last_success_at"),
             last_duration=document.get("last_duration"),
             queued_at=document.get("queued_at"),
+            active_run=document.get("active_run"),
         )
 
 
@@ -130,6 +132,10 @@ class RepositoryStore:
         )
         return result.modified_count
 
+    def start_run(self, repo_id: ObjectId, run_id: str) -> None:
+        """Name the run whose commits stay out of summaries until it finishes."""
+        self._repositories.update_one({"_id": repo_id}, {"$set": {"active_run": run_id}})
+
     def set_state(self, repo_id: ObjectId, state: State) -> None:
         self._repositories.update_one({"_id": repo_id}, {"$set": {"state": state.value}})
 
@@ -148,11 +154,13 @@ class RepositoryStore:
             {"_id": repo_id},
             {"$set": {"state": State.DONE.value, "tips": tips, "identity_key": identity_key,
                       "commit_count": commit_count, "last_success_at": time.time(),
-                      "last_duration": duration, "error_code": None, "error_message": None}},
+                      "last_duration": duration, "error_code": None, "error_message": None,
+                      "active_run": None}},
         )
 
     def record_error(self, repo_id: ObjectId, code: str, message: str) -> None:
         self._repositories.update_one(
             {"_id": repo_id},
-            {"$set": {"state": State.ERROR.value, "error_code": code, "error_message": message}},
+            {"$set": {"state": State.ERROR.value, "error_code": code, "error_message": message,
+                      "active_run": None}},
         )
