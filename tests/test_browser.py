@@ -99,8 +99,7 @@ def test_cv_page_renders_three_charts_without_errors(
     errors: list[str] = []
 
     def record_console(message: ConsoleMessage) -> None:
-        # The browser asks for /favicon.ico on its own; the page never links one.
-        if message.type == "error" and not message.location["url"].endswith("/favicon.ico"):
+        if message.type == "error":
             errors.append(f"console: {message.text} ({message.location['url']})")
 
     with sync_playwright() as playwright:

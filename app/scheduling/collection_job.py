@@ -75,7 +75,7 @@ class CollectionJob:
                 "Collection failed because of an error on our side; it will be retried.",
             )
             return
-        count = self._commits.count(record.id)
+        count = self._commits.count_own(record.id)
         self._repositories.record_success(
             record.id, outcome.tips, key, count, time.monotonic() - started
         )

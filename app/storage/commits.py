@@ -66,8 +66,11 @@ class CommitStore:
                                                     "run": False, "user_id": False}):
             yield from_document(document)
 
-    def count(self, repo_id: ObjectId) -> int:
-        return self._commits.count_documents({"repo_id": str(repo_id)})
+    def count_own(self, repo_id: ObjectId) -> int:
+        """The user's own non-merge commits in a repository, as the CV counts them."""
+        return self._commits.count_documents(
+            {"repo_id": str(repo_id), "role": "author", "merge": False}
+        )
 
     def delete_run(self, repo_id: ObjectId, run_id: str) -> None:
         """Forget what an unfinished run wrote."""

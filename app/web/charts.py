@@ -18,7 +18,9 @@ _BASE = {
     "chart": {"backgroundColor": "transparent", "style": {"fontFamily": "inherit"}},
     "colors": PALETTE,
     "credits": {"enabled": False},
+    "title": {"align": "left", "style": {"fontSize": "1.05rem", "fontWeight": "600"}},
     "legend": {"itemStyle": {"fontWeight": "500"}},
+    # Exported locally in the browser: no chart data ever goes to an export server.
     "exporting": {"enabled": True, "fallbackToExportServer": False},
 }
 
@@ -28,8 +30,8 @@ def _milliseconds(day: str) -> int:
                .timestamp() * 1000)
 
 
-def _chart(container: str, options: dict) -> str:
-    chart = Chart.from_options({**_BASE, **options})
+def _chart(container: str, title: str, options: dict) -> str:
+    chart = Chart.from_options({**_BASE, "title": {**_BASE["title"], "text": title}, **options})
     chart.container = container
     return chart.to_js_literal()
 
@@ -42,11 +44,10 @@ def commits_per_week(summary: Summary, container: str = "chart-commits") -> str:
     weeks = list(summary.weeks)
     points = [[_milliseconds(week), summary.weeks[week].commits if week in summary.weeks else 0]
               for week in (week_range(weeks[0], weeks[-1]) if weeks else [])]
-    return _chart(container, {
+    return _chart(container, "Commits per week", {
         "chart": {**_BASE["chart"], "type": "column"},
-        "title": {"text": "Commits per week"},
         "xAxis": {"type": "datetime"},
-        "yAxis": {"title": {"text": "Commits"}, "allowDecimals": False},
+        "yAxis": {"title": {"text": "Commits"}, "allowDecimals": False, "minTickInterval": 1},
         "legend": {"enabled": False},
         "plotOptions": {"column": {"borderWidth": 0, "groupPadding": 0, "pointPadding": 0.05}},
         "series": [{"type": "column", "name": "Commits", "data": points}],
@@ -54,7 +55,8 @@ def commits_per_week(summary: Summary, container: str = "chart-commits") -> str:
 
 
 def languages_over_time(summary: Summary, container: str = "chart-languages-time") -> str:
-    """Lines added per month and language, stacked; small languages grouped together."""
+    """Lines added per month and language as stacked columns (areas would suggest
+    work between the months that have it); small languages grouped together."""
     top = set(_top_languages(summary))
     months: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     for week, totals in summary.weeks.items():
@@ -64,19 +66,16 @@ def languages_over_time(summary: Summary, container: str = "chart-languages-time
     ordered = sorted(months)
     names = [*_top_languages(summary), OTHER_LANGUAGES]
     series = [
-        {"type": "area", "name": name,
+        {"type": "column", "name": name,
          "data": [[_milliseconds(month), months[month].get(name, 0)] for month in ordered]}
         for name in names
         if any(months[month].get(name) for month in ordered)
     ]
-    return _chart(container, {
-        "chart": {**_BASE["chart"], "type": "area"},
-        "title": {"text": "Lines added per language, by month"},
+    return _chart(container, "Lines added per language, by month", {
+        "chart": {**_BASE["chart"], "type": "column"},
         "xAxis": {"type": "datetime"},
         "yAxis": {"title": {"text": "Lines added"}},
-        "plotOptions": {
-            "area": {"stacking": "normal", "lineWidth": 1, "marker": {"enabled": False}}
-        },
+        "plotOptions": {"column": {"stacking": "normal", "borderWidth": 0, "groupPadding": 0.05}},
         "series": series,
     })
 
@@ -89,11 +88,11 @@ def language_share(summary: Summary, container: str = "chart-language-share") ->
     rest = sum(t.lines_added + t.lines_removed for _, t in ranked[TOP_LANGUAGES:])
     if rest:
         points.append({"name": OTHER_LANGUAGES, "y": rest})
-    return _chart(container, {
+    return _chart(container, "Language share (lines changed)", {
         "chart": {**_BASE["chart"], "type": "pie"},
-        "title": {"text": "Language share (lines changed)"},
         "tooltip": {"pointFormat": "<b>{point.percentage:.1f}%</b> ({point.y:,.0f} lines)"},
-        "plotOptions": {"pie": {"innerSize": "55%", "dataLabels": {
-            "enabled": True, "format": "{point.name}: {point.percentage:.0f}%"}}},
+        "plotOptions": {"pie": {"innerSize": "55%", "size": "85%", "dataLabels": {
+            "enabled": True, "format": "{point.name} {point.percentage:.0f}%",
+            "style": {"fontWeight": "500", "textOutline": "none"}}}},
         "series": [{"type": "pie", "name": "Lines changed", "data": points}],
     })
