@@ -50,7 +50,7 @@ def plain_git(repo: GitRepository, email: str) -> float:
     emails = repo.mailmapped_emails([email])
     for filters in (_filters("--author", emails, "<%s>"), _filters("--grep", emails, "%s")):
         process = subprocess.Popen(
-            ["git", "--git-dir", str(repo.path), "log", *LOG_ARGUMENTS, *filters, "HEAD", "--"],
+            ["git", "--git-dir", str(repo.git_dir), "log", *LOG_ARGUMENTS, *filters, "HEAD", "--"],
             stdout=subprocess.PIPE,
         )
         while process.stdout.read(1 << 16):
@@ -81,7 +81,7 @@ def main() -> None:
     parser.add_argument("--email", help="identity to collect (default: most active author)")
     args = parser.parse_args()
     repository = GitRepository(args.repo)
-    email = (args.email or most_active_email(repository.path)).lower()
+    email = (args.email or most_active_email(repository.git_dir)).lower()
     total = repository.count_commits(["HEAD"])
     selected = repository.count_commits(
         ["HEAD"], _filters("--author", repository.mailmapped_emails([email]), "<%s>"))

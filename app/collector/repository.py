@@ -28,8 +28,9 @@ class GitRepository:
                 f"{self.path} is not a git repository: check the path or remove and re-add it",
             ) from error
         self._git = self._repo.git
+        self.git_dir = Path(self._repo.git_dir)
         # Named explicitly: GitPython runs bare repositories from the caller's cwd.
-        self._command = ["git", "--git-dir", str(self._repo.git_dir), *_SAFE_CONFIG]
+        self._command = ["git", "--git-dir", str(self.git_dir), *_SAFE_CONFIG]
 
     def _run(self, *args: str) -> str:
         try:
