@@ -78,7 +78,7 @@ class LocalUser:
         return self.post("/repositories/", source=source, branches=branches)
 
     def run_collection(self) -> int:
-        return self._app.extensions["collection_worker"].run_pending()
+        return self._app.extensions["collection_agent"].workers[0].run_pending()
 
 
 @pytest.fixture

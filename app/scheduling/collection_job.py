@@ -1,20 +1,22 @@
-"""Collect one repository record end to end: mirror -> collector -> store -> summary."""
+"""Collect one claimed repository end to end: mirror -> collector -> store -> summary."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
 import time
-from pathlib import Path
+from dataclasses import dataclass
 
 from pymongo.database import Database
 
 from app.collector.collect import CollectionRequest, Progress, collect
 from app.collector.errors import RepositoryError
-from app.collector.mirror import Mirror, is_remote_url
+from app.collector.mirror import is_remote_url
+from app.collector.mirror_cache import MirrorCache
 from app.collector.repository import GitRepository
+from app.scheduling.heartbeat import ClaimLost, Heartbeat
 from app.statistics.summary import summarize
-from app.storage.commits import CommitStore
+from app.storage.commits import CommitStore, StoreRun
 from app.storage.repositories import RepositoryRecord, RepositoryStore, State
 from app.storage.summaries import SummaryStore
 from app.storage.users import UserStore
@@ -24,6 +26,25 @@ log = logging.getLogger(__name__)
 # Bump when the way commits are turned into numbers changes, so every
 # repository is collected afresh once.
 COLLECTOR_VERSION = 1
+# An incremental run adds one published run id; past this many the next
+# collection starts over, which keeps the list (and summary queries) short.
+MAX_PUBLISHED_RUNS = 50
+
+
+@dataclass(frozen=True)
+class CollectionSettings:
+    allow_local_paths: bool = False
+    interval_seconds: float = 900.0
+    time_limit_seconds: float = 3600.0
+    heartbeat_seconds: float = 10.0
+    retry_base_seconds: float = 60.0
+    retry_max_seconds: float = 6 * 3600.0
+
+
+class TimeLimitExceeded(RepositoryError):
+    def __init__(self, seconds: float) -> None:
+        super().__init__("time_limit", f"Collection took longer than {seconds / 60:.0f} minutes "
+                                       "and was stopped; it will be retried later.")
 
 
 def identity_key(emails: list[str], branches: list[str]) -> str:
@@ -33,77 +54,113 @@ def identity_key(emails: list[str], branches: list[str]) -> str:
 
 
 class CollectionJob:
-    """Runs collections for repository records, recording progress and errors."""
+    """Runs the collection of a claimed repository, writing only while the claim holds."""
 
-    def __init__(self, db: Database, mirrors_dir: Path, allow_local_paths: bool) -> None:
+    def __init__(self, db: Database, mirrors: MirrorCache, settings: CollectionSettings) -> None:
         self._db = db
         self._repositories = RepositoryStore(db)
         self._commits = CommitStore(db)
-        self._mirrors_dir = mirrors_dir
-        self._allow_local_paths = allow_local_paths
+        self._mirrors = mirrors
+        self._settings = settings
 
     def run(self, record: RepositoryRecord) -> None:
         started = time.monotonic()
         user = UserStore(self._db).get(record.user_id)
         emails = user.emails if user else []
         key = identity_key(emails, record.branches)
-        if record.active_run:
-            # A previous run died before finishing: what it wrote is incomplete.
-            self._commits.delete_run(record.id, record.active_run)
+        incremental = record.identity_key == key and len(record.runs) < MAX_PUBLISHED_RUNS
+        self._commits.delete_unpublished(record.id, record.runs)
         store_run = self._commits.run(record.id, record.user_id)
-        self._repositories.start_run(record.id, store_run.run_id)
         try:
-            repository = self._open(record)
-            self._repositories.set_progress(record.id, 0, 0)
-            request = CollectionRequest(
-                emails=frozenset(emails),
-                branches=tuple(record.branches),
-                previous_tips=record.tips if record.identity_key == key else None,
-            )
-            outcome = collect(repository, request, store_run, self._progress_reporter(record))
-            store_run.finish()
+            with Heartbeat(self._repositories, record, self._settings.heartbeat_seconds) as beat:
+                repository = self._open(record, beat)
+                request = CollectionRequest(
+                    emails=frozenset(emails),
+                    branches=tuple(record.branches),
+                    previous_tips=record.tips if incremental else None,
+                )
+                progress = self._progress_reporter(record, beat, started)
+                outcome = collect(repository, request, store_run, progress)
+                store_run.flush()
+                beat.check()
+                store_run.delete_dropped()
+                published = self._publish(record, store_run, outcome.tips, key, started)
+        except ClaimLost:
+            log.warning("claim on %s lost; discarding this run", record.id)
+            store_run.abandon()
+            return
         except RepositoryError as error:
             store_run.abandon()
             log.warning("collecting %s failed: %s", record.id, error.code)
-            self._repositories.record_error(record.id, error.code, error.message)
+            self._fail(record, error.code, error.message)
             return
         except Exception:
             store_run.abandon()
             log.exception("collecting %s failed unexpectedly", record.id)
-            self._repositories.record_error(
-                record.id, "internal_error",
-                "Collection failed because of an error on our side; it will be retried.",
-            )
+            self._fail(record, "internal_error",
+                       "Collection failed because of an error on our side; it will be retried.")
             return
-        count = self._commits.count_own(record.id)
-        self._repositories.record_success(
-            record.id, outcome.tips, key, count, time.monotonic() - started
-        )
+        if not published:
+            store_run.abandon()
+            return
+        if store_run.replaces_all:
+            self._commits.delete_unpublished(record.id, [store_run.run_id])
+        fresh = self._repositories.get(record.id)
+        if fresh is not None:
+            self._repositories.set_commit_count(record.id, self._commits.count_own(fresh.runs))
         self.refresh_summary(record.user_id)
 
     def refresh_summary(self, user_id: str) -> None:
-        records = self._repositories.for_user(user_id)
-        commits = self._commits.load([record.id for record in records],
-                                     [record.active_run for record in records if record.active_run])
-        SummaryStore(self._db).save(user_id, summarize(commits))
+        runs = [run for record in self._repositories.for_user(user_id) for run in record.runs]
+        SummaryStore(self._db).save(user_id, summarize(self._commits.load(runs)))
 
-    def _open(self, record: RepositoryRecord) -> GitRepository:
-        if not is_remote_url(record.source) and not self._allow_local_paths:
+    def forget(self, record: RepositoryRecord) -> None:
+        """Remove a repository's statistics and mirror (the user removed it)."""
+        self._repositories.remove(record.id)
+        self._commits.delete_repository(record.id)
+        self._mirrors.remove(str(record.id))
+        self.refresh_summary(record.user_id)
+
+    def _publish(self, record: RepositoryRecord, store_run: StoreRun, tips: dict[str, str],
+                 key: str, started: float) -> bool:
+        return self._repositories.publish(
+            record, run_id=store_run.run_id, replace_runs=store_run.replaces_all,
+            adds_commits=store_run.added > 0, tips=tips, identity_key=key,
+            duration=time.monotonic() - started,
+            next_due=time.time() + self._settings.interval_seconds,
+        )
+
+    def _fail(self, record: RepositoryRecord, code: str, message: str) -> None:
+        delay = min(self._settings.retry_base_seconds * 2 ** record.attempts,
+                    self._settings.retry_max_seconds)
+        self._repositories.fail(record, code, message, retry_at=time.time() + delay)
+
+    def _open(self, record: RepositoryRecord, beat: Heartbeat) -> GitRepository:
+        if not is_remote_url(record.source) and not self._settings.allow_local_paths:
             raise RepositoryError(
                 "local_path_refused", "Local paths can only be collected in local mode."
             )
-        self._repositories.set_state(record.id, State.CLONING)
-        return Mirror(record.source, self._mirrors_dir / f"{record.id}.git").update()
+        if not self._repositories.set_state(record, State.CLONING):
+            beat.lose()
+        beat.check()
+        return self._mirrors.update(str(record.id), record.source,
+                                    timeout=self._settings.time_limit_seconds)
 
-    def _progress_reporter(self, record: RepositoryRecord) -> Progress:
+    def _progress_reporter(self, record: RepositoryRecord, beat: Heartbeat,
+                           started: float) -> Progress:
         last_write = 0.0
+        deadline = started + self._settings.time_limit_seconds
 
         def report(done: int, total: int) -> None:
             nonlocal last_write
-            # A database write per commit would cost more than the commit.
             now = time.monotonic()
+            if now > deadline:
+                raise TimeLimitExceeded(self._settings.time_limit_seconds)
+            # A database write per commit would cost more than the commit.
             if now - last_write >= 0.5:
                 last_write = now
-                self._repositories.set_progress(record.id, done, total)
+                if not self._repositories.set_progress(record, done, total):
+                    beat.lose()
+                beat.check()
 
         return report

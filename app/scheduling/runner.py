@@ -1,4 +1,5 @@
-"""Wires the collection worker into the app: one background thread per process."""
+"""Wires collection into the app: the job always, the background agent in the
+one process per machine that wins the instance lock."""
 
 from __future__ import annotations
 
@@ -7,36 +8,43 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from app.scheduling.collection_job import CollectionJob
-from app.scheduling.worker import CollectionWorker
-from app.storage.database import get_db
-from app.storage.repositories import RepositoryStore
+from app.collector.mirror_cache import MirrorCache
+from app.scheduling.agent import AgentSettings, InstanceAgent
+from app.scheduling.collection_job import CollectionJob, CollectionSettings
+from app.scheduling.instance_lock import InstanceLock
+
+GIB = 1 << 30
 
 
 def init_app(app: Flask) -> None:
+    config = app.config
     db = app.extensions["db"]
-    job = CollectionJob(
-        db, Path(app.config["DATA_DIR"]) / "mirrors",
-        allow_local_paths=app.config["LOCAL_SIGNIN"],
-    )
-    worker = CollectionWorker(job, RepositoryStore(db))
+    mirrors = MirrorCache(Path(config["DATA_DIR"]) / "mirrors",
+                          budget_bytes=int(config["MIRROR_BUDGET_GB"] * GIB),
+                          max_concurrent_clones=config["MAX_CONCURRENT_CLONES"])
+    job = CollectionJob(db, mirrors, CollectionSettings(
+        allow_local_paths=config["LOCAL_SIGNIN"],
+        interval_seconds=config["COLLECT_INTERVAL_SECONDS"],
+        time_limit_seconds=config["COLLECTION_TIME_LIMIT_SECONDS"],
+    ))
+    agent = InstanceAgent(db, job, AgentSettings(
+        workers=config["COLLECTOR_WORKERS"],
+        schedule_pass_seconds=config["SCHEDULE_PASS_SECONDS"],
+        leader_lease_seconds=config["LEADER_LEASE_SECONDS"],
+    ))
     app.extensions["collection_job"] = job
-    app.extensions["collection_worker"] = worker
-    if app.config["COLLECTOR_ENABLED"]:
-        # Single process in local mode: whatever was running when it stopped
-        # is simply queued again.
-        RepositoryStore(db).requeue_abandoned()
-        worker.start()
-        atexit.register(worker.stop)
+    app.extensions["collection_agent"] = agent
+    if config["COLLECTOR_ENABLED"]:
+        lock = InstanceLock(Path(app.instance_path) / "agent.lock")
+        if lock.acquire():
+            agent.start()
+            atexit.register(agent.stop)
 
 
 def notify_queued() -> None:
-    """Tell this process's worker that a repository was just queued."""
-    current_app.extensions["collection_worker"].wake()
+    """Wake this process's workers (others poll within seconds)."""
+    current_app.extensions["collection_agent"].wake()
 
 
 def job() -> CollectionJob:
     return current_app.extensions["collection_job"]
-
-
-__all__ = ["get_db", "init_app", "job", "notify_queued"]

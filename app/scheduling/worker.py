@@ -1,4 +1,4 @@
-"""A background thread in the web process that collects queued repositories."""
+"""Worker threads that claim queued repositories and collect them."""
 
 from __future__ import annotations
 
@@ -16,14 +16,15 @@ log = logging.getLogger(__name__)
 class CollectionWorker:
     """Claims queued repositories one at a time and collects them."""
 
-    def __init__(self, job: CollectionJob, repositories: RepositoryStore,
-                 idle_seconds: float = 5.0) -> None:
+    def __init__(self, job: CollectionJob, repositories: RepositoryStore, name: str,
+                 idle_seconds: float = 3.0) -> None:
         self._job = job
         self._repositories = repositories
+        self.name = name
         self._idle_seconds = idle_seconds
         self._wake = threading.Event()
         self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="collector", daemon=True)
+        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
 
     def start(self) -> None:
         self._thread.start()
@@ -38,9 +39,9 @@ class CollectionWorker:
         self._thread.join(timeout)
 
     def run_pending(self) -> int:
-        """Collect every queued repository now; returns how many were collected."""
+        """Collect queued repositories until none is left; returns how many."""
         collected = 0
-        while not self._stopping.is_set() and (record := self._repositories.claim_next()):
+        while not self._stopping.is_set() and (record := self._repositories.claim_next(self.name)):
             self._job.run(record)
             collected += 1
         return collected

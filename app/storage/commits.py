@@ -1,11 +1,10 @@
 """Stored commit statistics, keyed by (repository, sha, run).
 
-Each collection run tags the commits it writes with its run id. The repository
-record names its unfinished run (`active_run`) until the run succeeds, and
-summaries leave unfinished runs out, so a run that dies partway never shows up
-as a complete history. Finishing a run costs no bulk update: it deletes what
-the run replaced and clears `active_run`. Every step is safe to repeat, so a
-rerun after a crash at any point converges on each commit stored once.
+Each collection run tags the commits it writes with its run id, and only runs
+that the repository record lists as published count. Publishing is one
+conditional update of the record (see repositories.py), so a run that dies
+partway, or a worker that lost its claim, never shows up as a complete history;
+what such runs wrote is invisible and swept away by the next collection.
 
 Repository and run ids are stored as hex strings: the embedded server cannot
 match ObjectId values outside `_id` (pinned in test_storage_contract.py).
@@ -57,24 +56,21 @@ class CommitStore:
     def __init__(self, db: Database) -> None:
         self._commits = db.commits
 
-    def load(self, repo_ids: Sequence[ObjectId],
-             unfinished_runs: Sequence[str] = ()) -> Iterator[CommitStats]:
-        """Commits of these repositories written by runs that finished."""
-        query = {"repo_id": {"$in": [str(i) for i in repo_ids]},
-                 "run": {"$nin": list(unfinished_runs)}}
-        for document in self._commits.find(query, {"_id": False, "repo_id": False,
-                                                    "run": False, "user_id": False}):
+    def load(self, published_runs: Sequence[str]) -> Iterator[CommitStats]:
+        """Commits written by these runs (run ids are unique across repositories)."""
+        projection = {"_id": False, "repo_id": False, "run": False, "user_id": False}
+        for document in self._commits.find({"run": {"$in": list(published_runs)}}, projection):
             yield from_document(document)
 
-    def count_own(self, repo_id: ObjectId) -> int:
-        """The user's own non-merge commits in a repository, as the CV counts them."""
+    def count_own(self, published_runs: Sequence[str]) -> int:
+        """The user's own non-merge commits in these runs, as the CV counts them."""
         return self._commits.count_documents(
-            {"repo_id": str(repo_id), "role": "author", "merge": False}
+            {"run": {"$in": list(published_runs)}, "role": "author", "merge": False}
         )
 
-    def delete_run(self, repo_id: ObjectId, run_id: str) -> None:
-        """Forget what an unfinished run wrote."""
-        self._commits.delete_many({"repo_id": str(repo_id), "run": run_id})
+    def delete_unpublished(self, repo_id: ObjectId, published_runs: Sequence[str]) -> None:
+        """Sweep away what unfinished, failed or superseded runs wrote."""
+        self._commits.delete_many({"repo_id": str(repo_id), "run": {"$nin": list(published_runs)}})
 
     def delete_repository(self, repo_id: ObjectId) -> None:
         self._commits.delete_many({"repo_id": str(repo_id)})
@@ -84,7 +80,7 @@ class CommitStore:
 
 
 class StoreRun:
-    """One collection run's writes: a CommitSink whose deletions wait for `finish()`.
+    """One collection run's writes, as a CommitSink.
 
     Inserts run on a writer thread, one batch in flight, so git and the
     database work at the same time while memory stays bounded.
@@ -95,7 +91,8 @@ class StoreRun:
         self._repo_id = str(repo_id)
         self._user_id = user_id
         self.run_id = str(ObjectId())
-        self._replace_all = False
+        self.replaces_all = False
+        self.added = 0
         self._dropped: list[str] = []
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="commit-writer")
         self._in_flight: Future | None = None
@@ -109,28 +106,25 @@ class StoreRun:
         self._wait_for_writer()
         self._in_flight = self._writer.submit(self._commits.insert_many, documents,
                                               ordered=False)
-
-    def _wait_for_writer(self) -> None:
-        """Block until the previous insert is done; re-raise its error, if any."""
-        in_flight, self._in_flight = self._in_flight, None
-        if in_flight is not None:
-            in_flight.result()
+        self.added += len(documents)
 
     def remove(self, shas: Sequence[str]) -> None:
         self._dropped.extend(shas)
 
     def clear(self) -> None:
-        self._replace_all = True
+        self.replaces_all = True
 
-    def finish(self) -> None:
-        """Delete what this run replaced; the caller then clears `active_run`."""
+    def flush(self) -> None:
+        """Wait for every insert; raises if one failed."""
         self._wait_for_writer()
         self._writer.shutdown()
-        older = {"repo_id": self._repo_id, "run": {"$ne": self.run_id}}
-        if self._replace_all:
-            self._commits.delete_many(older)
-        elif self._dropped:
-            self._commits.delete_many({**older, "sha": {"$in": self._dropped}})
+
+    def delete_dropped(self) -> None:
+        """Delete commits a force-push made unreachable. Done before publishing:
+        a crash then leaves the old tips, and the rerun finds the same commits."""
+        if self._dropped and not self.replaces_all:
+            self._commits.delete_many({"repo_id": self._repo_id, "sha": {"$in": self._dropped},
+                                       "run": {"$ne": self.run_id}})
 
     def abandon(self) -> None:
         # Wait so no insert lands after the delete; its error no longer matters.
@@ -138,3 +132,9 @@ class StoreRun:
             self._wait_for_writer()
         self._writer.shutdown()
         self._commits.delete_many({"repo_id": self._repo_id, "run": self.run_id})
+
+    def _wait_for_writer(self) -> None:
+        """Block until the previous insert is done; re-raise its error, if any."""
+        in_flight, self._in_flight = self._in_flight, None
+        if in_flight is not None:
+            in_flight.result()

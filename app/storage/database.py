@@ -25,9 +25,10 @@ def create_indexes(db: Database) -> None:
     db.commits.create_index(
         [("repo_id", ASCENDING), ("sha", ASCENDING), ("run", ASCENDING)], unique=True
     )
-    db.commits.create_index([("user_id", ASCENDING)])
+    db.commits.create_index([("run", ASCENDING)])
     db.repositories.create_index([("user_id", ASCENDING)])
-    db.repositories.create_index([("state", ASCENDING)])
+    db.repositories.create_index([("state", ASCENDING), ("queued_at", ASCENDING)])
+    db.repositories.create_index([("due_at", ASCENDING)])
     db.users.create_index([("username", ASCENDING)], unique=True)
 
 

@@ -1,11 +1,18 @@
-"""Repository records: what to collect, and where its collection stands.
+"""Repository records: what to collect, where its collection stands, and the
+work-queue fields that let any instance claim a collection.
+
+A claim is a random token: every write a worker makes about its collection is
+conditioned on still holding it, so a worker whose claim was taken away (it
+stopped heartbeating and was requeued) can no longer publish anything.
 
 Times are stored as epoch seconds (floats): the embedded server turns datetimes
 written through `$set` into strings, and numbers compare the same everywhere.
+Only due times and backoff use wall clocks, where a skew of seconds is harmless.
 """
 
 from __future__ import annotations
 
+import secrets
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -25,6 +32,7 @@ class State(StrEnum):
 
 
 ACTIVE_STATES = (State.CLONING.value, State.COLLECTING.value)
+RESTING_STATES = (State.DONE.value, State.ERROR.value)
 
 
 @dataclass
@@ -37,6 +45,10 @@ class RepositoryRecord:
     branches: list[str] = field(default_factory=list)
     tips: dict[str, str] = field(default_factory=dict)
     identity_key: str | None = None
+    runs: list[str] = field(default_factory=list)
+    claim: str | None = None
+    heartbeat: int = 0
+    attempts: int = 0
     progress_done: int = 0
     progress_total: int = 0
     error_code: str | None = None
@@ -45,29 +57,14 @@ class RepositoryRecord:
     last_success_at: float | None = None
     last_duration: float | None = None
     queued_at: float | None = None
-    active_run: str | None = None
+    due_at: float | None = None
 
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> RepositoryRecord:
-        return cls(
-            id=document["_id"],
-            user_id=document["user_id"],
-            source=document["source"],
-            name=document["name"],
-            state=State(document["state"]),
-            branches=document.get("branches", []),
-            tips=document.get("tips", {}),
-            identity_key=document.get("identity_key"),
-            progress_done=document.get("progress_done", 0),
-            progress_total=document.get("progress_total", 0),
-            error_code=document.get("error_code"),
-            error_message=document.get("error_message"),
-            commit_count=document.get("commit_count", 0),
-            last_success_at=document.get("last_success_at"),
-            last_duration=document.get("last_duration"),
-            queued_at=document.get("queued_at"),
-            active_run=document.get("active_run"),
-        )
+        known = {name for name in cls.__dataclass_fields__ if name != "id"}
+        values = {name: value for name, value in document.items() if name in known}
+        values["state"] = State(document["state"])
+        return cls(id=document["_id"], **values)
 
 
 def display_name(source: str) -> str:
@@ -81,17 +78,22 @@ class RepositoryStore:
     def __init__(self, db: Database) -> None:
         self._repositories = db.repositories
 
+    # Records
+
     def add(self, user_id: str, source: str, branches: list[str] | None = None) -> ObjectId:
         existing = self._repositories.find_one({"user_id": user_id, "source": source})
         if existing:
             return existing["_id"]
+        now = time.time()
         document = {
             "user_id": user_id,
             "source": source,
             "name": display_name(source),
             "branches": branches or [],
             "state": State.QUEUED.value,
-            "queued_at": time.time(),
+            "queued_at": now,
+            "due_at": now,
+            "runs": [],
         }
         return self._repositories.insert_one(document).inserted_id
 
@@ -106,61 +108,93 @@ class RepositoryStore:
     def remove(self, repo_id: ObjectId) -> None:
         self._repositories.delete_one({"_id": repo_id})
 
+    def set_commit_count(self, repo_id: ObjectId, count: int) -> None:
+        self._repositories.update_one({"_id": repo_id}, {"$set": {"commit_count": count}})
+
+    # Queueing
+
     def queue(self, query: dict[str, Any]) -> int:
         """Queue matching repositories that are not queued or running already."""
+        now = time.time()
         result = self._repositories.update_many(
-            {**query, "state": {"$in": [State.DONE.value, State.ERROR.value]}},
-            {"$set": {"state": State.QUEUED.value, "queued_at": time.time()}},
+            {**query, "state": {"$in": list(RESTING_STATES)}},
+            {"$set": {"state": State.QUEUED.value, "queued_at": now, "due_at": now}},
         )
         return result.modified_count
 
-    def claim_next(self) -> RepositoryRecord | None:
-        """Atomically take the oldest queued repository, or None."""
+    def queue_due(self, now: float) -> int:
+        """The scheduling pass: queue every resting repository whose time has come."""
+        return self.queue({"due_at": {"$lte": now}})
+
+    def claim_next(self, worker: str) -> RepositoryRecord | None:
+        """Atomically take the oldest queued repository with a fresh claim, or None."""
         document = self._repositories.find_one_and_update(
             {"state": State.QUEUED.value},
-            {"$set": {"state": State.CLONING.value, "progress_done": 0, "progress_total": 0}},
+            {"$set": {"state": State.CLONING.value, "claim": secrets.token_hex(12),
+                      "claimed_by": worker, "heartbeat": 0, "progress_done": 0,
+                      "progress_total": 0}},
             sort=[("queued_at", 1)],
             return_document=ReturnDocument.AFTER,
         )
         return RepositoryRecord.from_document(document) if document else None
 
-    def requeue_abandoned(self) -> int:
-        """Put back repositories a previous process was collecting when it stopped."""
-        result = self._repositories.update_many(
-            {"state": {"$in": list(ACTIVE_STATES)}},
-            {"$set": {"state": State.QUEUED.value, "queued_at": time.time()}},
+    def running(self) -> list[RepositoryRecord]:
+        documents = self._repositories.find({"state": {"$in": list(ACTIVE_STATES)}})
+        return [RepositoryRecord.from_document(document) for document in documents]
+
+    def requeue_stale(self, record: RepositoryRecord) -> bool:
+        """Take a collection away from a worker whose heartbeat stopped; fenced on
+        the heartbeat seen, so a worker that beat meanwhile keeps its claim."""
+        result = self._repositories.update_one(
+            {"_id": record.id, "claim": record.claim, "heartbeat": record.heartbeat},
+            {"$set": {"state": State.QUEUED.value, "queued_at": time.time(), "claim": None,
+                      "error_message": "The worker collecting it stopped responding; "
+                                       "collection restarted."},
+             "$inc": {"attempts": 1}},
         )
-        return result.modified_count
+        return result.modified_count == 1
 
-    def start_run(self, repo_id: ObjectId, run_id: str) -> None:
-        """Name the run whose commits stay out of summaries until it finishes."""
-        self._repositories.update_one({"_id": repo_id}, {"$set": {"active_run": run_id}})
+    def counts_by_state(self) -> dict[str, int]:
+        return {state.value: self._repositories.count_documents({"state": state.value})
+                for state in State}
 
-    def set_state(self, repo_id: ObjectId, state: State) -> None:
-        self._repositories.update_one({"_id": repo_id}, {"$set": {"state": state.value}})
+    # Writes fenced by the claim: each returns False once the claim is lost.
 
-    def set_progress(self, repo_id: ObjectId, done: int, total: int) -> None:
-        self._repositories.update_one(
-            {"_id": repo_id},
-            {"$set": {"state": State.COLLECTING.value, "progress_done": done,
-                      "progress_total": total}},
-        )
+    def _claimed(self, record: RepositoryRecord, update: dict[str, Any]) -> bool:
+        result = self._repositories.update_one({"_id": record.id, "claim": record.claim}, update)
+        return result.matched_count == 1
 
-    def record_success(
-        self, repo_id: ObjectId, tips: dict[str, str], identity_key: str,
-        commit_count: int, duration: float,
-    ) -> None:
-        self._repositories.update_one(
-            {"_id": repo_id},
-            {"$set": {"state": State.DONE.value, "tips": tips, "identity_key": identity_key,
-                      "commit_count": commit_count, "last_success_at": time.time(),
-                      "last_duration": duration, "error_code": None, "error_message": None,
-                      "active_run": None}},
-        )
+    def beat(self, record: RepositoryRecord) -> bool:
+        return self._claimed(record, {"$inc": {"heartbeat": 1}})
 
-    def record_error(self, repo_id: ObjectId, code: str, message: str) -> None:
-        self._repositories.update_one(
-            {"_id": repo_id},
-            {"$set": {"state": State.ERROR.value, "error_code": code, "error_message": message,
-                      "active_run": None}},
-        )
+    def set_state(self, record: RepositoryRecord, state: State) -> bool:
+        return self._claimed(record, {"$set": {"state": state.value}, "$inc": {"heartbeat": 1}})
+
+    def set_progress(self, record: RepositoryRecord, done: int, total: int) -> bool:
+        return self._claimed(record, {
+            "$set": {"state": State.COLLECTING.value, "progress_done": done,
+                     "progress_total": total},
+            "$inc": {"heartbeat": 1},
+        })
+
+    def publish(self, record: RepositoryRecord, *, run_id: str, replace_runs: bool,
+                adds_commits: bool, tips: dict[str, str], identity_key: str,
+                duration: float, next_due: float) -> bool:
+        """Make a finished run visible: the one step that commits a collection."""
+        update: dict[str, Any] = {"$set": {
+            "state": State.DONE.value, "tips": tips, "identity_key": identity_key,
+            "last_success_at": time.time(), "last_duration": duration, "due_at": next_due,
+            "attempts": 0, "error_code": None, "error_message": None, "claim": None,
+        }}
+        if replace_runs:
+            update["$set"]["runs"] = [run_id]
+        elif adds_commits:
+            update["$push"] = {"runs": run_id}
+        return self._claimed(record, update)
+
+    def fail(self, record: RepositoryRecord, code: str, message: str, retry_at: float) -> bool:
+        return self._claimed(record, {
+            "$set": {"state": State.ERROR.value, "error_code": code, "error_message": message,
+                     "due_at": retry_at, "claim": None},
+            "$inc": {"attempts": 1},
+        })

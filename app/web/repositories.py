@@ -13,7 +13,6 @@ from app.collector.errors import RepositoryError
 from app.collector.mirror import is_remote_url
 from app.collector.repository import GitRepository
 from app.scheduling import runner
-from app.storage.commits import CommitStore
 from app.storage.database import get_db
 from app.storage.repositories import RepositoryRecord, RepositoryStore, State
 from app.web.auth import local_signin_allowed, login_required
@@ -92,8 +91,5 @@ def collect_again(repo_id: str) -> str:
 @blueprint.post("/<repo_id>/delete")
 @login_required
 def remove(repo_id: str) -> str:
-    record = _own_record(repo_id)
-    RepositoryStore(get_db()).remove(record.id)
-    CommitStore(get_db()).delete_repository(record.id)
-    runner.job().refresh_summary(g.user.id)
+    runner.job().forget(_own_record(repo_id))
     return _render_list(RepositoryStore(get_db()).for_user(g.user.id))
