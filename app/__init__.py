@@ -59,11 +59,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from app.scheduling import runner
     from app.storage import database
-    from app.web import auth, csrf, cv, pages, repositories, security
+    from app.web import auth, csrf, cv, health, pages, repositories, security
 
     database.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
+    app.register_blueprint(health.blueprint)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(repositories.blueprint)

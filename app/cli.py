@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import click
+from flask import Flask
 
 from app.collector.collect import CollectionRequest, collect
 from app.collector.errors import RepositoryError
@@ -134,3 +135,71 @@ def serve_command(host: str, port: int) -> None:
     })
     click.echo(f"Commit Stats on http://{host}:{port}/  (Ctrl+C stops it)", err=True)
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+def _operator_app() -> Flask:
+    from app import create_app
+    from app.storage.embedded import EmbeddedMongoError
+
+    try:
+        # Join the database of a running local server instead of starting another.
+        return create_app({"COLLECTOR_ENABLED": False, "JOIN_RUNNING_EMBEDDED": True})
+    except EmbeddedMongoError as error:
+        raise click.ClickException(
+            "could not open the embedded database: it is held by another process that did not "
+            "publish its address (restart that server), or it failed to start:\n" + str(error)
+        ) from error
+
+
+@main.command("status")
+def status_command() -> None:
+    """Show the scheduler's leader, the queue and failing repositories."""
+    from app.storage.repositories import RepositoryStore
+
+    app = _operator_app()
+    db = app.extensions["db"]
+    lease = db.locks.find_one({"_id": "scheduler"}) or {}
+    last_pass = db.scheduler_status.find_one({"_id": "last_pass"}) or {}
+    counts = RepositoryStore(db).counts_by_state()
+    click.echo(f"leader        {lease.get('owner') or '(none)'}  fence {lease.get('fence', 0)}")
+    if last_pass:
+        age = time.time() - last_pass["at"]
+        click.echo(f"last pass     {age:,.0f} s ago, took {last_pass['seconds'] * 1000:.0f} ms, "
+                   f"queued {last_pass['queued']}")
+    else:
+        click.echo("last pass     (never)")
+    click.echo("repositories  " + ", ".join(f"{state} {n}" for state, n in counts.items()))
+    for record in db.repositories.find({"state": {"$in": ["cloning", "collecting"]}}):
+        click.echo(f"  running  {record['_id']}  {record['name']}  by {record.get('claimed_by')}")
+    for record in db.repositories.find({"state": "error"}).limit(20):
+        click.echo(f"  failed   {record['_id']}  {record['name']}: {record.get('error_message')}")
+
+
+@main.command("collect-now")
+@click.option("--user", "username", help="Queue every repository of this user.")
+@click.option("--repository", "repo_id", help="Queue this repository (its id).")
+def collect_now_command(username: str | None, repo_id: str | None) -> None:
+    """Queue a user's or one repository's collection now, ahead of the schedule."""
+    from bson import ObjectId
+    from bson.errors import InvalidId
+
+    from app.storage.repositories import RepositoryStore
+    from app.storage.users import UserStore
+
+    if bool(username) == bool(repo_id):
+        raise click.UsageError("give exactly one of --user or --repository")
+    app = _operator_app()
+    db = app.extensions["db"]
+    if username:
+        user = UserStore(db).by_username(username)
+        if user is None:
+            raise click.ClickException(f"no user called {username!r}")
+        query: dict = {"user_id": user.id}
+    else:
+        try:
+            query = {"_id": ObjectId(repo_id)}
+        except InvalidId as error:
+            raise click.ClickException(f"{repo_id!r} is not a repository id") from error
+    queued = RepositoryStore(db).queue(query)
+    click.echo(f"queued {queued} repositor{'y' if queued == 1 else 'ies'} "
+               "(repositories already queued or running are left as they are)")

@@ -7,7 +7,7 @@ Runs, in one process run and on the same machine state, for one identity
   * plain `git log --numstat` selecting the same commits (the authored pass and
     the co-author pass the collector makes), output read and discarded;
   * the collector end to end: git log -> parse -> analyse -> store in the
-    embedded database -> finish -> summary (the clone is made beforehand and
+    embedded database -> summary (the clone is made beforehand and
     not timed);
   * a no-op incremental run on the unchanged repository.
 Each timed step runs twice, alternating, and the faster run counts, so a
@@ -68,10 +68,13 @@ def collector_run(repo: GitRepository, db: Database, email: str,
     store_run = store.run(BENCH_REPO_ID, "bench")
     outcome = collect(repo, CollectionRequest(emails=frozenset([email]), previous_tips=tips),
                       store_run)
-    store_run.finish()
+    store_run.flush()
+    store_run.delete_dropped()
+    if store_run.replaces_all:
+        store.delete_unpublished(BENCH_REPO_ID, [store_run.run_id])
     stored = time.perf_counter()
     if not outcome.incremental or outcome.commits_seen or outcome.commits_dropped:
-        SummaryStore(db).save("bench", summarize(store.load([BENCH_REPO_ID])))
+        SummaryStore(db).save("bench", summarize(store.load([store_run.run_id])))
     return stored - started, time.perf_counter() - stored, outcome.tips
 
 

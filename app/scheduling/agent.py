@@ -7,6 +7,7 @@ import logging
 import socket
 import time
 import uuid
+from datetime import datetime
 from dataclasses import dataclass
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -57,11 +58,11 @@ class InstanceAgent:
                 (self._reap, settings.item_lease_seconds / 3))
         for function, seconds in jobs:
             self._scheduler.add_job(function, "interval", seconds=seconds, max_instances=1,
-                                    coalesce=True, misfire_grace_time=None)
+                                    coalesce=True, misfire_grace_time=None,
+                                    next_run_time=datetime.now())
         self._scheduler.start()
         for worker in self.workers:
             worker.start()
-        self._lead()
 
     def stop(self) -> None:
         self._scheduler.shutdown(wait=False)

@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from pymongo import ASCENDING, MongoClient
 from pymongo.database import Database
+from pymongo.errors import PyMongoError
 
 from app.storage.embedded import EmbeddedMongo
 
@@ -32,12 +33,33 @@ def create_indexes(db: Database) -> None:
     db.users.create_index([("username", ASCENDING)], unique=True)
 
 
+URI_FILE = "uri"
+
+
+def embedded_folder(app: Flask) -> Path:
+    return Path(app.instance_path) / "mongo"
+
+
+def running_embedded_uri(app: Flask) -> str | None:
+    """The URI of an embedded server another process of this instance started
+    (the operator commands join it rather than start a second one)."""
+    if not app.config.get("JOIN_RUNNING_EMBEDDED"):
+        return None
+    try:
+        uri = (embedded_folder(app) / URI_FILE).read_text().strip()
+        MongoClient(uri, serverSelectionTimeoutMS=1000).admin.command("ping")
+    except (OSError, PyMongoError):
+        return None
+    return uri
+
+
 def init_app(app: Flask) -> None:
     """Connect the app to its database, starting the embedded server if needed."""
-    uri = app.config.get("MONGODB_URI")
+    uri = app.config.get("MONGODB_URI") or running_embedded_uri(app)
     if not uri:
-        server = EmbeddedMongo(Path(app.instance_path) / "mongo")
+        server = EmbeddedMongo(embedded_folder(app))
         uri = server.start()
+        (embedded_folder(app) / URI_FILE).write_text(uri)
         atexit.register(server.stop)
         app.extensions["embedded_mongo"] = server
         log.info("started the embedded database on %s", uri)
