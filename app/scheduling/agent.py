@@ -7,8 +7,8 @@ import logging
 import socket
 import time
 import uuid
-from datetime import datetime
 from dataclasses import dataclass
+from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from pymongo.database import Database
