@@ -65,7 +65,9 @@ class InstanceAgent:
             worker.start()
 
     def stop(self) -> None:
-        self._scheduler.shutdown(wait=False)
+        """Stop workers and give up leadership; safe to call more than once."""
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
         for worker in self.workers:
             worker.stop()
         try:

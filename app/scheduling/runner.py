@@ -35,7 +35,8 @@ def init_app(app: Flask) -> None:
     app.extensions["collection_job"] = job
     app.extensions["collection_agent"] = agent
     if config["COLLECTOR_ENABLED"]:
-        lock = InstanceLock(Path(app.instance_path) / "agent.lock")
+        Path(config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+        lock = InstanceLock(Path(config["DATA_DIR"]) / "agent.lock")
         if lock.acquire():
             agent.start()
             atexit.register(agent.stop)
