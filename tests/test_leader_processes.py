@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import signal
 import subprocess
 import sys
@@ -60,9 +61,9 @@ def test_three_processes_never_lead_together_and_a_killed_leader_is_replaced(
     spans = {fence: (owner, span) for owner, log in enumerate(logs) if log.exists()
              for fence, span in leadership(log).items()}
     ordered = sorted(spans.items(), key=lambda item: item[1][1][0])
-    for (_, (_, earlier)), (_, (_, later)) in zip(ordered, ordered[1:], strict=False):
+    for (_, (_, earlier)), (_, (_, later)) in itertools.pairwise(ordered):
         assert earlier[1] < later[0], f"two leaders at once: {ordered}"
-    successors = [span for fence, (owner, span) in spans.items() if owner != first]
+    successors = [span for owner, span in spans.values() if owner != first]
     assert successors, "nobody took over after the leader was killed"
     takeover = min(start for start, _ in successors) - killed_at
     assert takeover < 2 * LEASE, f"takeover took {takeover:.2f} s"
