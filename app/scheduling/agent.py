@@ -63,6 +63,7 @@ class InstanceAgent:
         self._scheduler.start()
         for worker in self.workers:
             worker.start()
+        log.info("collection agent %s started with %d workers", self.id, len(self.workers))
 
     def stop(self) -> None:
         """Stop workers and give up leadership; safe to call more than once."""
