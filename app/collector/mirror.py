@@ -19,7 +19,10 @@ from app.collector.repository import GitRepository
 # Every branch, nothing else: pull-request refs and tags are not the user's work.
 _BRANCHES_REFSPEC = "+refs/heads/*:refs/heads/*"
 _NO_PROMPTS = {"GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "/bin/false", "SSH_ASKPASS": "/bin/false"}
-_SAFE_OPTIONS = ["-c", "core.hooksPath=/dev/null", "-c", "submodule.recurse=false"]
+# No hooks, no submodules, and no redirects: a redirect could carry the
+# credential header to another host.
+_SAFE_OPTIONS = ["-c", "core.hooksPath=/dev/null", "-c", "submodule.recurse=false",
+                 "-c", "http.followRedirects=false"]
 
 
 _REMOTE_URL = re.compile(r"^(https?|ssh|git)://|^[\w.-]+@[\w.-]+:")
