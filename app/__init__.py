@@ -37,6 +37,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Set only by `commitstats serve` on a loopback address; see web/auth.py.
         LOCAL_SIGNIN=False,
         LOCAL_USERNAME=os.environ.get("COMMITSTATS_LOCAL_USERNAME", "me"),
+        GITHUB_OAUTH_CLIENT_ID=os.environ.get("GITHUB_OAUTH_CLIENT_ID"),
+        GITHUB_OAUTH_CLIENT_SECRET=os.environ.get("GITHUB_OAUTH_CLIENT_SECRET"),
+        GITHUB_WEB_URL=os.environ.get("GITHUB_WEB_URL", "https://github.com"),
+        GITHUB_API_URL=os.environ.get("GITHUB_API_URL", "https://api.github.com"),
         COLLECTOR_ENABLED=True,
         COLLECTOR_WORKERS=int(os.environ.get("COMMITSTATS_COLLECTOR_WORKERS", "2")),
         MAX_CONCURRENT_CLONES=int(os.environ.get("COMMITSTATS_MAX_CONCURRENT_CLONES", "2")),
@@ -59,13 +63,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from app.scheduling import runner
     from app.storage import database
-    from app.web import auth, csrf, cv, health, pages, repositories, security
+    from app.web import auth, csrf, cv, github_login, health, pages, repositories, security
 
     database.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(auth.blueprint)
+    github_login.init_app(app)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(repositories.blueprint)
     app.register_blueprint(cv.blueprint)

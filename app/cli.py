@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -127,7 +128,9 @@ def serve_command(host: str, port: int) -> None:
     from app import create_app
     from app.web.auth import is_loopback
 
-    local = is_loopback(host) or host == "localhost"
+    # Local sign-in only on loopback, and never beside a configured GitHub login.
+    local = (is_loopback(host) or host == "localhost") and not os.environ.get(
+        "GITHUB_OAUTH_CLIENT_ID")
     app = create_app({
         "LOCAL_SIGNIN": local,
         # Plain http is only acceptable on this machine's loopback interface.

@@ -67,7 +67,8 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 @blueprint.get("/sign-in")
 def sign_in_page() -> str:
-    return render_template("sign_in.html", local_allowed=local_signin_allowed())
+    return render_template("sign_in.html", local_allowed=local_signin_allowed(),
+                           github_enabled=bool(current_app.config.get("GITHUB_OAUTH_CLIENT_ID")))
 
 
 @blueprint.post("/sign-in/local")
