@@ -40,6 +40,12 @@ class CommitStats:
     outlier: bool = False
     languages: dict[str, LineCounts] = field(default_factory=dict)
     excluded: dict[str, LineCounts] = field(default_factory=dict)
+    # Infrastructure kinds touched ("Docker", "Terraform", ...) and third-party
+    # packages added to manifests, as (ecosystem, name).
+    infrastructure: list[str] = field(default_factory=list)
+    packages: list[tuple[str, str]] = field(default_factory=list)
+    # The stored repository id, when loaded from the database.
+    repository: str | None = None
 
     @property
     def lines_added(self) -> int:

@@ -1,7 +1,8 @@
 """Sum commit statistics into the numbers a CV shows.
 
 Both the command line and the web pages build their numbers here, from the same
-CommitStats, so they can never disagree.
+CommitStats, so they can never disagree. Weeks are the unit everything else is
+summed from, so a date range is just a selection of weeks.
 """
 
 from __future__ import annotations
@@ -21,13 +22,51 @@ class LanguageTotals:
     lines_added: int = 0
     lines_removed: int = 0
 
+    def add(self, commits: int, added: int, removed: int) -> None:
+        self.commits += commits
+        self.lines_added += added
+        self.lines_removed += removed
+
+    @property
+    def lines_changed(self) -> int:
+        return self.lines_added + self.lines_removed
+
 
 @dataclass(slots=True)
 class WeekTotals:
+    """Everything about one week (Monday, UTC) of the user's commits."""
+
     commits: int = 0
-    lines_added: int = 0
-    lines_removed: int = 0
+    merges: int = 0
+    coauthored_commits: int = 0
+    coauthored_lines_added: int = 0
+    coauthored_lines_removed: int = 0
+    outlier_commits: int = 0
+    first: int | None = None
+    last: int | None = None
+    languages: dict[str, LanguageTotals] = field(default_factory=dict)
+    excluded: dict[str, LineCounts] = field(default_factory=dict)
+    kinds: dict[str, int] = field(default_factory=dict)
+    infrastructure: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def lines_added(self) -> int:
+        return sum(totals.lines_added for totals in self.languages.values())
+
+    @property
+    def lines_removed(self) -> int:
+        return sum(totals.lines_removed for totals in self.languages.values())
+
+
+@dataclass(slots=True)
+class RepositoryTotals:
+    commits: int = 0
+    lines_changed: int = 0
     languages: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def main_language(self) -> str | None:
+        return max(self.languages, key=self.languages.__getitem__) if self.languages else None
 
 
 @dataclass
@@ -47,17 +86,66 @@ class Summary:
     last_commit: int | None = None
     languages: dict[str, LanguageTotals] = field(default_factory=dict)
     excluded: dict[str, LineCounts] = field(default_factory=dict)
+    kinds: dict[str, int] = field(default_factory=dict)
+    infrastructure: dict[str, int] = field(default_factory=dict)
     weeks: dict[str, WeekTotals] = field(default_factory=dict)
+    days: dict[str, int] = field(default_factory=dict)
+    repositories: dict[str, RepositoryTotals] = field(default_factory=dict)
+    # (ecosystem, package) -> when the user first added it
+    packages: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def active_weeks(self) -> int:
         return sum(1 for week in self.weeks.values() if week.commits)
 
     def languages_by_lines(self) -> list[tuple[str, LanguageTotals]]:
-        return sorted(
-            self.languages.items(),
-            key=lambda item: (-(item[1].lines_added + item[1].lines_removed), item[0]),
-        )
+        return sorted(self.languages.items(), key=lambda item: (-item[1].lines_changed, item[0]))
+
+    def between(self, first_day: str | None, last_day: str | None) -> Summary:
+        """The same numbers over the weeks that start between two dates (inclusive).
+
+        Repository totals and packages are kept whole: they describe the
+        repositories, not the range."""
+        low, high = first_day or "0000-00-00", last_day or "9999-99-99"
+        selected = Summary(repositories=self.repositories, packages=self.packages)
+        selected.weeks = {w: t for w, t in self.weeks.items() if low <= w <= high}
+        selected.days = {d: n for d, n in self.days.items()
+                         if week_start_of_day(d) in selected.weeks}
+        selected.recount()
+        return selected
+
+    def recount(self) -> None:
+        """Derive every total from the weeks."""
+        languages: defaultdict[str, LanguageTotals] = defaultdict(LanguageTotals)
+        excluded: defaultdict[str, LineCounts] = defaultdict(LineCounts)
+        kinds: defaultdict[str, int] = defaultdict(int)
+        infrastructure: defaultdict[str, int] = defaultdict(int)
+        firsts, lasts = [], []
+        for week in self.weeks.values():
+            for name, totals in week.languages.items():
+                languages[name].add(totals.commits, totals.lines_added, totals.lines_removed)
+            for reason, counts in week.excluded.items():
+                excluded[reason].add(counts.added, counts.removed)
+            for kind, count in week.kinds.items():
+                kinds[kind] += count
+            for kind, count in week.infrastructure.items():
+                infrastructure[kind] += count
+            if week.first is not None:
+                firsts.append(week.first)
+                lasts.append(week.last)
+        weeks = self.weeks.values()
+        self.commits = sum(w.commits for w in weeks)
+        self.merges = sum(w.merges for w in weeks)
+        self.coauthored_commits = sum(w.coauthored_commits for w in weeks)
+        self.coauthored_lines_added = sum(w.coauthored_lines_added for w in weeks)
+        self.coauthored_lines_removed = sum(w.coauthored_lines_removed for w in weeks)
+        self.outlier_commits = sum(w.outlier_commits for w in weeks)
+        self.lines_added = sum(t.lines_added for t in languages.values())
+        self.lines_removed = sum(t.lines_removed for t in languages.values())
+        self.first_commit = min(firsts, default=None)
+        self.last_commit = max(lasts, default=None)
+        self.languages, self.excluded = dict(languages), dict(excluded)
+        self.kinds, self.infrastructure = dict(kinds), dict(infrastructure)
 
     def to_json(self) -> dict[str, Any]:
         """The public shape of the numbers (the CLI's --json and the API)."""
@@ -74,17 +162,21 @@ class Summary:
             "first_commit": iso_utc(self.first_commit),
             "last_commit": iso_utc(self.last_commit),
             "languages": {
-                name: {
-                    "commits": totals.commits,
-                    "lines_added": totals.lines_added,
-                    "lines_removed": totals.lines_removed,
-                }
-                for name, totals in self.languages_by_lines()
+                name: {"commits": t.commits, "lines_added": t.lines_added,
+                       "lines_removed": t.lines_removed}
+                for name, t in self.languages_by_lines()
             },
             "excluded": {
                 reason: {"lines_added": counts.added, "lines_removed": counts.removed}
                 for reason, counts in sorted(self.excluded.items())
             },
+            "commit_types": dict(sorted(self.kinds.items())),
+            "infrastructure": dict(sorted(self.infrastructure.items())),
+            "packages": [
+                {"ecosystem": ecosystem, "name": name, "first_added": iso_utc(when)}
+                for (ecosystem, name), when in sorted(self.packages.items(),
+                                                      key=lambda item: (item[1], item[0]))
+            ],
         }
 
 
@@ -94,10 +186,18 @@ def iso_utc(timestamp: int | None) -> str | None:
     return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def day_of(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).date().isoformat()
+
+
+def week_start_of_day(day: str) -> str:
+    moment = date.fromisoformat(day)
+    return (moment - timedelta(days=moment.weekday())).isoformat()
+
+
 def week_start(timestamp: int) -> str:
     """The Monday (UTC) of the week a timestamp falls in, as YYYY-MM-DD."""
-    day = datetime.fromtimestamp(timestamp, UTC).date()
-    return (day - timedelta(days=day.weekday())).isoformat()
+    return week_start_of_day(day_of(timestamp))
 
 
 def week_range(first: str, last: str) -> list[str]:
@@ -106,46 +206,53 @@ def week_range(first: str, last: str) -> list[str]:
     return [(start + timedelta(weeks=n)).isoformat() for n in range((end - start).days // 7 + 1)]
 
 
+def _count_commit(summary: Summary, week: WeekTotals, stats: CommitStats) -> None:
+    week.commits += 1
+    week.outlier_commits += stats.outlier
+    day = day_of(stats.authored_at)
+    summary.days[day] = summary.days.get(day, 0) + 1
+    for name, counts in stats.languages.items():
+        week.languages.setdefault(name, LanguageTotals()).add(1, counts.added, counts.removed)
+    for reason, counts in stats.excluded.items():
+        week.excluded.setdefault(reason, LineCounts()).add(counts.added, counts.removed)
+    if stats.kind:
+        week.kinds[stats.kind] = week.kinds.get(stats.kind, 0) + 1
+    for kind in stats.infrastructure:
+        week.infrastructure[kind] = week.infrastructure.get(kind, 0) + 1
+    for package in stats.packages:
+        if package not in summary.packages or stats.authored_at < summary.packages[package]:
+            summary.packages[package] = stats.authored_at
+    if stats.repository is not None:
+        repository = summary.repositories.setdefault(stats.repository, RepositoryTotals())
+        repository.commits += 1
+        for name, counts in stats.languages.items():
+            changed = counts.added + counts.removed
+            repository.lines_changed += changed
+            repository.languages[name] = repository.languages.get(name, 0) + changed
+
+
 def summarize(commits: Iterable[CommitStats]) -> Summary:
     """Sum commits; a commit seen in several repositories (a fork) counts once."""
     summary = Summary()
     seen: set[str] = set()
-    languages: defaultdict[str, LanguageTotals] = defaultdict(LanguageTotals)
-    excluded: defaultdict[str, LineCounts] = defaultdict(LineCounts)
     weeks: defaultdict[str, WeekTotals] = defaultdict(WeekTotals)
     for stats in commits:
         if stats.sha in seen:
             continue
         seen.add(stats.sha)
-        if stats.role is Role.COAUTHOR:
-            summary.coauthored_commits += 1
-            summary.coauthored_lines_added += stats.lines_added
-            summary.coauthored_lines_removed += stats.lines_removed
-            continue
-        if summary.first_commit is None or stats.authored_at < summary.first_commit:
-            summary.first_commit = stats.authored_at
-        if summary.last_commit is None or stats.authored_at > summary.last_commit:
-            summary.last_commit = stats.authored_at
-        if stats.is_merge:
-            summary.merges += 1
-            continue
-        summary.commits += 1
-        summary.outlier_commits += stats.outlier
         week = weeks[week_start(stats.authored_at)]
-        week.commits += 1
-        for name, counts in stats.languages.items():
-            totals = languages[name]
-            totals.commits += 1
-            totals.lines_added += counts.added
-            totals.lines_removed += counts.removed
-            week.lines_added += counts.added
-            week.lines_removed += counts.removed
-            week.languages[name] = week.languages.get(name, 0) + counts.added
-        for reason, counts in stats.excluded.items():
-            excluded[reason].add(counts.added, counts.removed)
-    summary.lines_added = sum(totals.lines_added for totals in languages.values())
-    summary.lines_removed = sum(totals.lines_removed for totals in languages.values())
-    summary.languages = dict(languages)
-    summary.excluded = dict(excluded)
+        if stats.role is Role.COAUTHOR:
+            week.coauthored_commits += 1
+            week.coauthored_lines_added += stats.lines_added
+            week.coauthored_lines_removed += stats.lines_removed
+            continue
+        week.first = min(week.first or stats.authored_at, stats.authored_at)
+        week.last = max(week.last or stats.authored_at, stats.authored_at)
+        if stats.is_merge:
+            week.merges += 1
+        else:
+            _count_commit(summary, week, stats)
     summary.weeks = dict(sorted(weeks.items()))
+    summary.days = dict(sorted(summary.days.items()))
+    summary.recount()
     return summary

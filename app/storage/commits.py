@@ -35,6 +35,8 @@ def to_document(stats: CommitStats) -> dict:
         "outlier": stats.outlier,
         "langs": [[name, c.added, c.removed] for name, c in stats.languages.items()],
         "excluded": [[reason, c.added, c.removed] for reason, c in stats.excluded.items()],
+        "infra": stats.infrastructure,
+        "pkgs": [list(package) for package in stats.packages],
     }
 
 
@@ -49,6 +51,9 @@ def from_document(document: dict) -> CommitStats:
         outlier=document["outlier"],
         languages={name: LineCounts(a, r) for name, a, r in document["langs"]},
         excluded={reason: LineCounts(a, r) for reason, a, r in document["excluded"]},
+        infrastructure=document.get("infra", []),
+        packages=[(ecosystem, name) for ecosystem, name in document.get("pkgs", [])],
+        repository=document.get("repo_id"),
     )
 
 
@@ -58,7 +63,7 @@ class CommitStore:
 
     def load(self, published_runs: Sequence[str]) -> Iterator[CommitStats]:
         """Commits written by these runs (run ids are unique across repositories)."""
-        projection = {"_id": False, "repo_id": False, "run": False, "user_id": False}
+        projection = {"_id": False, "run": False, "user_id": False}
         for document in self._commits.find({"run": {"$in": list(published_runs)}}, projection):
             yield from_document(document)
 

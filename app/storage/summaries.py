@@ -8,33 +8,59 @@ from typing import Any
 from pymongo.database import Database
 
 from app.statistics.model import LineCounts
-from app.statistics.summary import LanguageTotals, Summary, WeekTotals
+from app.statistics.summary import LanguageTotals, RepositoryTotals, Summary, WeekTotals
 
-_FIELDS = ("commits", "merges", "coauthored_commits", "coauthored_lines_added",
-           "coauthored_lines_removed", "lines_added", "lines_removed", "outlier_commits",
-           "first_commit", "last_commit")
+_WEEK_FIELDS = ("commits", "merges", "coauthored_commits", "coauthored_lines_added",
+                "coauthored_lines_removed", "outlier_commits", "first", "last")
+
+
+# Names go into values, not keys: language names may contain dots.
+def _pairs(mapping: dict[str, Any]) -> list[list[Any]]:
+    return [[name, value] for name, value in mapping.items()]
+
+
+def _week_document(week: str, totals: WeekTotals) -> dict[str, Any]:
+    return {
+        "week": week,
+        **{name: getattr(totals, name) for name in _WEEK_FIELDS},
+        "languages": [[n, t.commits, t.lines_added, t.lines_removed]
+                      for n, t in totals.languages.items()],
+        "excluded": [[r, c.added, c.removed] for r, c in totals.excluded.items()],
+        "kinds": _pairs(totals.kinds),
+        "infrastructure": _pairs(totals.infrastructure),
+    }
+
+
+def _week_from(document: dict[str, Any]) -> WeekTotals:
+    return WeekTotals(
+        **{name: document[name] for name in _WEEK_FIELDS},
+        languages={n: LanguageTotals(c, a, r) for n, c, a, r in document["languages"]},
+        excluded={reason: LineCounts(a, r) for reason, a, r in document["excluded"]},
+        kinds=dict(document["kinds"]),
+        infrastructure=dict(document["infrastructure"]),
+    )
 
 
 def to_document(summary: Summary) -> dict[str, Any]:
-    # Names go into values, not keys: language names may contain dots.
     return {
-        **{name: getattr(summary, name) for name in _FIELDS},
-        "languages": [[name, t.commits, t.lines_added, t.lines_removed]
-                      for name, t in summary.languages.items()],
-        "excluded": [[reason, c.added, c.removed] for reason, c in summary.excluded.items()],
-        "weeks": [[week, t.commits, t.lines_added, t.lines_removed, list(t.languages.items())]
-                  for week, t in summary.weeks.items()],
+        "weeks": [_week_document(week, totals) for week, totals in summary.weeks.items()],
+        "days": _pairs(summary.days),
+        "repositories": [[repo, t.commits, t.lines_changed, _pairs(t.languages)]
+                         for repo, t in summary.repositories.items()],
+        "packages": [[ecosystem, name, when]
+                     for (ecosystem, name), when in summary.packages.items()],
     }
 
 
 def from_document(document: dict[str, Any]) -> Summary:
-    summary = Summary(**{name: document[name] for name in _FIELDS})
-    summary.languages = {name: LanguageTotals(c, a, r) for name, c, a, r in document["languages"]}
-    summary.excluded = {reason: LineCounts(a, r) for reason, a, r in document["excluded"]}
-    summary.weeks = {
-        week: WeekTotals(c, a, r, dict(map(tuple, languages)))
-        for week, c, a, r, languages in document["weeks"]
-    }
+    summary = Summary(
+        weeks={week["week"]: _week_from(week) for week in document["weeks"]},
+        days=dict(document["days"]),
+        repositories={repo: RepositoryTotals(c, changed, dict(languages))
+                      for repo, c, changed, languages in document["repositories"]},
+        packages={(ecosystem, name): when for ecosystem, name, when in document["packages"]},
+    )
+    summary.recount()
     return summary
 
 

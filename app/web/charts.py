@@ -61,8 +61,8 @@ def languages_over_time(summary: Summary, container: str = "chart-languages-time
     months: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     for week, totals in summary.weeks.items():
         month = week[:7] + "-01"
-        for name, added in totals.languages.items():
-            months[month][name if name in top else OTHER_LANGUAGES] += added
+        for name, language in totals.languages.items():
+            months[month][name if name in top else OTHER_LANGUAGES] += language.lines_added
     ordered = sorted(months)
     names = [*_top_languages(summary), OTHER_LANGUAGES]
     series = [
@@ -83,9 +83,8 @@ def languages_over_time(summary: Summary, container: str = "chart-languages-time
 def language_share(summary: Summary, container: str = "chart-language-share") -> str:
     """Share of changed lines (added + removed) per language."""
     ranked = summary.languages_by_lines()
-    points = [{"name": name, "y": t.lines_added + t.lines_removed}
-              for name, t in ranked[:TOP_LANGUAGES]]
-    rest = sum(t.lines_added + t.lines_removed for _, t in ranked[TOP_LANGUAGES:])
+    points = [{"name": name, "y": t.lines_changed} for name, t in ranked[:TOP_LANGUAGES]]
+    rest = sum(t.lines_changed for _, t in ranked[TOP_LANGUAGES:])
     if rest:
         points.append({"name": OTHER_LANGUAGES, "y": rest})
     return _chart(container, "Language share (lines changed)", {
