@@ -63,11 +63,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from app.scheduling import runner
     from app.storage import database
-    from app.web import auth, csrf, cv, github_login, health, pages, repositories, security
+    from app.web import auth, csrf, cv, errors, github_login, health, pages, repositories, security
 
     database.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
+    errors.init_app(app)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(auth.blueprint)
     github_login.init_app(app)

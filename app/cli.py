@@ -15,8 +15,9 @@ from flask import Flask
 from app.collector.collect import CollectionRequest, collect
 from app.collector.errors import RepositoryError
 from app.collector.memory_sink import MemorySink
-from app.collector.mirror import Mirror
+from app.collector.mirror import Mirror, is_remote_url
 from app.collector.repository import GitRepository
+from app.emails import is_email
 from app.statistics.model import CommitStats
 from app.statistics.summary import Summary, summarize
 
@@ -42,12 +43,12 @@ class ProgressBar:
         width = 30
         filled = width * done // total if total else width
         bar = "#" * filled + "-" * (width - filled)
-        click.echo(f"{self._label} [{bar}] {done}/{total} commits", err=True, nl=False)
+        click.echo(f"{self._label} [{bar}] {done}/{total} commits read", err=True, nl=False)
         click.echo(end, err=True, nl=False)
 
 
 def _open(source: str, cache: Path) -> GitRepository:
-    if Path(source).exists():
+    if not is_remote_url(source) and not source.startswith("file://"):
         return GitRepository(source)
     name = hashlib.sha256(source.encode()).hexdigest()[:24]
     return Mirror(source, cache / f"{name}.git").update()
@@ -93,6 +94,9 @@ def collect_command(
     as_json: bool, cache: Path,
 ) -> None:
     """Collect statistics of your commits in local repositories or git URLs."""
+    invalid = [email for email in emails if not is_email(email.strip())]
+    if invalid:
+        raise click.BadParameter(f"{invalid[0]!r} is not an email address", param_hint="--email")
     collected: list[CommitStats] = []
     request = CollectionRequest(
         emails=frozenset(email.strip().lower() for email in emails), branches=branches
@@ -109,8 +113,11 @@ def collect_command(
             failed = True
             continue
         progress.finish(outcome.commits_seen)
+        if not outcome.tips:
+            click.echo(f"{source}: the repository has no commits yet", err=True)
+            continue
         collected.extend(sink.commits.values())
-        for branch in outcome.branches_missing:
+        for branch in outcome.branches_missing if outcome.tips else ():
             click.echo(f"{source}: branch {branch!r} does not exist, skipped", err=True)
     summary = summarize(collected)
     click.echo(json.dumps(summary.to_json(), indent=2) if as_json else _format_summary(summary))
@@ -126,16 +133,23 @@ def serve_command(host: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
     from app import create_app
+    from app.storage.embedded import EmbeddedMongoError
     from app.web.auth import is_loopback
 
     # Local sign-in only on loopback, and never beside a configured GitHub login.
     local = (is_loopback(host) or host == "localhost") and not os.environ.get(
         "GITHUB_OAUTH_CLIENT_ID")
-    app = create_app({
-        "LOCAL_SIGNIN": local,
-        # Plain http is only acceptable on this machine's loopback interface.
-        "SESSION_COOKIE_SECURE": not local,
-    })
+    try:
+        app = create_app({
+            "LOCAL_SIGNIN": local,
+            # Plain http is only acceptable on this machine's loopback interface.
+            "SESSION_COOKIE_SECURE": not local,
+        })
+    except EmbeddedMongoError as error:
+        raise click.ClickException(
+            "the embedded database could not start. Is another `commitstats serve` running "
+            "on this instance folder? Stop it, or set MONGODB_URI.\n" + str(error).splitlines()[0]
+        ) from error
     click.echo(f"Commit Stats on http://{host}:{port}/  (Ctrl+C stops it)", err=True)
     run_simple(host, port, app, threaded=True, use_reloader=False)
 

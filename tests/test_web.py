@@ -6,11 +6,13 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
 from app.cli import main as cli
+from app.web.auth import local_signin_allowed
 from tests.conftest import LocalUser
 from tests.gitrepos import RepoBuilder
 
@@ -161,3 +163,52 @@ def test_unknown_cv_is_not_found(client: FlaskClient) -> None:
 def test_pages_refuse_to_be_framed(client: FlaskClient) -> None:
     response = client.get("/")
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_fragment_request_after_the_session_ended_redirects_the_whole_page(
+    client: FlaskClient
+) -> None:
+    response = client.get("/repositories/", headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"].startswith("/sign-in")
+
+
+@pytest.mark.parametrize(("host", "allowed"), [
+    ("localhost:5000", True), ("127.0.0.1:5000", True), ("[::1]:5000", True),
+    # A page on evil.example that rebinds its name to 127.0.0.1 sends this Host.
+    ("evil.example:5000", False), ("localhost.evil.example", False),
+])
+def test_local_sign_in_needs_a_loopback_host_name(app: Flask, host: str, allowed: bool) -> None:
+    with app.test_request_context("/sign-in", headers={"Host": host},
+                                  environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+        assert local_signin_allowed() is allowed
+
+
+def test_file_urls_are_local_paths_and_relative_paths_are_refused(
+    local_user: LocalUser, client: FlaskClient, tmp_path: Path
+) -> None:
+    repo = sample_repository(tmp_path / "project")
+    local_user.add_repository(f"file://{repo.path}")
+    local_user.add_repository("relative/project")
+    page = client.get("/repositories/").get_data(as_text=True)
+    assert "Enter the full path" in page
+    assert page.count('id="repo-') == 1
+
+
+def test_adding_a_repository_again_adds_its_new_branches(
+    local_user: LocalUser, client: FlaskClient, app: Flask, tmp_path: Path
+) -> None:
+    repo = sample_repository(tmp_path / "project")
+    local_user.add_repository(str(repo.path))
+    local_user.add_repository(str(repo.path), branches="develop, release")
+    [record] = app.extensions["db"].repositories.find()
+    assert record["branches"] == ["develop", "release"]
+
+
+def test_cv_addresses_ignore_case(local_user: LocalUser, client: FlaskClient) -> None:
+    assert client.get("/cv/ME").status_code == 200
+
+
+def test_error_pages_keep_the_product_look(client: FlaskClient) -> None:
+    page = client.get("/cv/nobody").get_data(as_text=True)
+    assert "Commit Stats" in page and "No CV for" in page

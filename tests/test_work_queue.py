@@ -229,3 +229,13 @@ def test_only_one_process_per_machine_runs_the_agent(tmp_path: Path) -> None:
     assert not second.acquire()
     first.release()
     assert second.acquire()
+
+
+def test_a_change_during_a_collection_queues_the_repository_once_more(
+    db: Database, repositories: RepositoryStore, user: None, tmp_path: Path
+) -> None:
+    repo_id = repositories.add("u1", str(project(tmp_path).path))
+    running = repositories.claim_next("w")
+    assert repositories.queue({"_id": repo_id}) == 0  # e.g. the user changed emails
+    make_job(db, tmp_path).run(running)
+    assert repositories.get(repo_id).state is State.QUEUED

@@ -21,14 +21,14 @@ _KNOWN_FAILURES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (
         "remote_unreachable",
         ("could not resolve host", "connection refused", "timed out", "failed to connect"),
-        "The git host could not be reached; collection will be retried later.",
+        "The git host could not be reached: check the address and the network.",
     ),
     (
         "missing_objects",
         ("unable to read", "bad object", "missing blob", "missing tree", "bad tree object",
          "did not receive expected object", "invalid object", "corrupt"),
-        "The repository is missing objects or is corrupt: it will be cloned afresh on the "
-        "next run (for a local path, run `git fsck` there).",
+        "The repository is missing objects or is corrupt: git could not read part of its "
+        "history (for a local repository, `git fsck` there tells more).",
     ),
     (
         "empty_repository",

@@ -25,7 +25,7 @@ class GitRepository:
         except (git.InvalidGitRepositoryError, git.NoSuchPathError) as error:
             raise RepositoryError(
                 "not_a_repository",
-                f"{self.path} is not a git repository: check the path or remove and re-add it",
+                f"{self.path} is not a git repository, or does not exist: check the path",
             ) from error
         self._git = self._repo.git
         self.git_dir = Path(self._repo.git_dir)

@@ -64,6 +64,12 @@ class CollectionJob:
         self._settings = settings
 
     def run(self, record: RepositoryRecord) -> None:
+        try:
+            self._collect(record)
+        finally:
+            self._repositories.queue_again_if_asked(record.id)
+
+    def _collect(self, record: RepositoryRecord) -> None:
         started = time.monotonic()
         user = UserStore(self._db).get(record.user_id)
         emails = user.emails if user else []

@@ -30,7 +30,7 @@ def create_indexes(db: Database) -> None:
     db.repositories.create_index([("user_id", ASCENDING)])
     db.repositories.create_index([("state", ASCENDING), ("queued_at", ASCENDING)])
     db.repositories.create_index([("due_at", ASCENDING)])
-    db.users.create_index([("username", ASCENDING)], unique=True)
+    db.users.create_index([("username_key", ASCENDING)], unique=True)
 
 
 URI_FILE = "uri"

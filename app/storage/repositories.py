@@ -81,8 +81,14 @@ class RepositoryStore:
     # Records
 
     def add(self, user_id: str, source: str, branches: list[str] | None = None) -> ObjectId:
+        """Add a repository, or for one added already, add the new branches and queue it."""
         existing = self._repositories.find_one({"user_id": user_id, "source": source})
         if existing:
+            wanted = list(dict.fromkeys([*existing.get("branches", []), *(branches or [])]))
+            if wanted != existing.get("branches", []):
+                self._repositories.update_one({"_id": existing["_id"]},
+                                              {"$set": {"branches": wanted}})
+                self.queue({"_id": existing["_id"]})
             return existing["_id"]
         now = time.time()
         document = {
@@ -114,13 +120,24 @@ class RepositoryStore:
     # Queueing
 
     def queue(self, query: dict[str, Any]) -> int:
-        """Queue matching repositories that are not queued or running already."""
+        """Queue matching repositories; one being collected right now is marked to
+        run again when it finishes (what changed may not be in its current run)."""
         now = time.time()
         result = self._repositories.update_many(
             {**query, "state": {"$in": list(RESTING_STATES)}},
             {"$set": {"state": State.QUEUED.value, "queued_at": now, "due_at": now}},
         )
+        self._repositories.update_many({**query, "state": {"$in": list(ACTIVE_STATES)}},
+                                       {"$set": {"again": True}})
         return result.modified_count
+
+    def queue_again_if_asked(self, repo_id: ObjectId) -> bool:
+        """After a run ends: queue it once more if that was asked for meanwhile."""
+        result = self._repositories.update_one(
+            {"_id": repo_id, "again": True, "state": {"$in": list(RESTING_STATES)}},
+            {"$set": {"state": State.QUEUED.value, "queued_at": time.time(), "again": False}},
+        )
+        return result.modified_count == 1
 
     def queue_due(self, now: float) -> int:
         """The scheduling pass: queue every resting repository whose time has come."""

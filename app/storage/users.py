@@ -35,8 +35,8 @@ class UserStore:
                avatar_url: str | None = None) -> User:
         self._users.update_one(
             {"_id": user_id},
-            {"$set": {"username": username, "display_name": display_name,
-                      "avatar_url": avatar_url},
+            {"$set": {"username": username, "username_key": username.lower(),
+                      "display_name": display_name, "avatar_url": avatar_url},
              "$setOnInsert": {"emails": []}},
             upsert=True,
         )
@@ -47,7 +47,8 @@ class UserStore:
         return User.from_document(document) if document else None
 
     def by_username(self, username: str) -> User | None:
-        document = self._users.find_one({"username": username})
+        """Usernames match in any case, as GitHub logins do."""
+        document = self._users.find_one({"username_key": username.lower()})
         return User.from_document(document) if document else None
 
     def set_emails(self, user_id: str, emails: list[str]) -> None:

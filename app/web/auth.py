@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     g,
@@ -39,8 +40,15 @@ def is_loopback(address: str | None) -> bool:
         return False
 
 
+_LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+
 def local_signin_allowed() -> bool:
-    return bool(current_app.config["LOCAL_SIGNIN"]) and is_loopback(request.remote_addr)
+    """Local mode, a loopback client, and a loopback Host header: the last stops a
+    web page elsewhere from reaching this server by DNS rebinding."""
+    host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
+    return (bool(current_app.config["LOCAL_SIGNIN"]) and is_loopback(request.remote_addr)
+            and host.lower() in _LOOPBACK_NAMES)
 
 
 def sign_in(user: User) -> None:
@@ -59,7 +67,12 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if g.user is None:
-            return redirect(url_for("auth.sign_in_page", next=request.path))
+            target = url_for("auth.sign_in_page", next=request.path)
+            if request.headers.get("HX-Request"):
+                # A fragment request must not swap a whole sign-in page into
+                # the list: htmx follows this header with a full navigation.
+                return Response(status=204, headers={"HX-Redirect": target})
+            return redirect(target)
         return view(*args, **kwargs)
 
     return wrapped

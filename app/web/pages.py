@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
+from app.emails import is_email
 from app.scheduling.runner import notify_queued
 from app.storage.database import get_db
 from app.storage.repositories import RepositoryStore
@@ -15,7 +15,7 @@ from app.web.auth import login_required
 
 blueprint = Blueprint("pages", __name__)
 
-_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
+
 
 
 @blueprint.get("/")
@@ -39,12 +39,14 @@ def update_emails() -> Any:
         current = [email for email in current if email != request.form["remove"]]
     else:
         email = request.form.get("email", "").strip().lower()
-        if not _EMAIL.match(email):
-            flash(f"“{email}” is not an email address: enter it as it appears in your "
+        if not is_email(email):
+            flash(f"“{email[:80]}” is not an email address: enter it as it appears in your "
                   "commits, e.g. jane@example.com.", "error")
             return redirect(url_for("pages.emails"))
         if email not in current:
             current.append(email)
+    if current == g.user.emails:
+        return redirect(url_for("pages.emails"))
     UserStore(get_db()).set_emails(g.user.id, current)
     # Other emails select other commits: collect everything again.
     if RepositoryStore(get_db()).queue({"user_id": g.user.id}):

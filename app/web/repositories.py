@@ -35,15 +35,23 @@ def _own_record(repo_id: str) -> RepositoryRecord:
     return record
 
 
+MAX_SOURCE_LENGTH = 2048
+
+
 def _validated_source(raw: str) -> str:
     """The source as we store it, or a ValueError that says what to fix."""
     source = raw.strip()
     if not source:
         raise ValueError("Enter a local path or a git URL.")
+    if len(source) > MAX_SOURCE_LENGTH or any(ord(c) < 32 for c in source):
+        raise ValueError("That is not a path or URL: it is too long or has control characters.")
     if is_remote_url(source):
         return source
     if not local_signin_allowed():
         raise ValueError("Only https:// git URLs can be added on this server.")
+    source = source.removeprefix("file://")
+    if not Path(source).expanduser().is_absolute():
+        raise ValueError("Enter the full path of the repository, e.g. /home/me/code/project.")
     path = Path(source).expanduser().resolve()
     try:
         GitRepository(path)
@@ -59,7 +67,8 @@ def index() -> str:
     if request.headers.get("HX-Request"):
         return _render_list(records)
     return render_template("repositories/index.html", records=records,
-                           list_html=_render_list(records))
+                           list_html=_render_list(records),
+                           typed_source=request.args.get("source", ""))
 
 
 @blueprint.post("/")
@@ -69,7 +78,8 @@ def add() -> Any:
         source = _validated_source(request.form.get("source", ""))
     except ValueError as error:
         flash(str(error), "error")
-        return redirect(url_for("repositories.index"))
+        typed = request.form.get("source", "")[:MAX_SOURCE_LENGTH]
+        return redirect(url_for("repositories.index", source=typed))
     branches = [b.strip() for b in request.form.get("branches", "").split(",") if b.strip()]
     RepositoryStore(get_db()).add(g.user.id, source, branches)
     runner.notify_queued()
