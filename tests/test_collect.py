@@ -286,3 +286,43 @@ def test_a_larger_generated_history_matches_git_numstat(repo: RepoBuilder) -> No
     added = sum(int(line.split("\t")[0]) for line in numstat.splitlines() if line)
     removed = sum(int(line.split("\t")[1]) for line in numstat.splitlines() if line)
     assert (summary.commits, summary.lines_added, summary.lines_removed) == (200, added, removed)
+
+
+def test_packages_added_to_manifests_are_recorded_with_when_first_added(
+    repo: RepoBuilder
+) -> None:
+    repo.write("requirements.txt", "flask==3.0\n")
+    first = repo.commit(email=ME, when=1_700_000_000)
+    repo.write("requirements.txt", "flask==3.1\nrequests>=2\n")
+    repo.commit(email=ME, when=1_700_100_000)
+    repo.write("web/package.json", '{"name": "web", "dependencies": {"htmx.org": "2.0.0"}}')
+    repo.commit(email="someone@example.com", when=1_700_200_000)
+    summary, _ = run(repo)
+    assert summary.packages == {("PyPI", "flask"): 1_700_000_000,
+                                ("PyPI", "requests"): 1_700_100_000}
+    assert first
+
+
+def test_infrastructure_work_and_commit_types_are_counted(repo: RepoBuilder) -> None:
+    repo.write("Dockerfile", "FROM python:3.11\n")
+    repo.write(".github/workflows/ci.yml", "on: push\n")
+    repo.commit("ci: build image", email=ME)
+    repo.write("Dockerfile", "FROM python:3.12\n")
+    repo.commit("fix(docker): newer python", email=ME)
+    repo.lines("app.py", 3)
+    repo.commit("feat: app", email=ME)
+    summary, _ = run(repo)
+    assert summary.infrastructure == {"Docker": 2, "GitHub Actions": 1}
+    assert summary.kinds == {"ci": 1, "fix": 1, "feat": 1}
+
+
+def test_a_date_range_selects_whole_weeks_and_recounts_everything(repo: RepoBuilder) -> None:
+    for week in range(6):
+        repo.lines(f"f{week}.py", 10 + week)
+        repo.commit(email=ME, when=1_700_000_000 + week * 7 * 86400)
+    summary, _ = run(repo)
+    weeks = list(summary.weeks)
+    middle = summary.between(weeks[1], weeks[3])
+    assert (middle.commits, middle.lines_added) == (3, 11 + 12 + 13)
+    assert middle.first_commit == 1_700_000_000 + 7 * 86400
+    assert summary.commits == 6

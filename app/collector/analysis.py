@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from app.collector.exclusions import ExclusionReason, ExclusionRules
 from app.collector.gitlog import Commit
+from app.collector.infrastructure import infrastructure_kind
 from app.collector.languages import LanguageDetector
+from app.collector.manifests import is_manifest
 from app.statistics.model import CommitStats, LineCounts, Role
 
 # A single commit adding more counted lines than this is most likely an import of
@@ -27,6 +30,16 @@ def commit_kind(subject: str) -> str | None:
     return kind if kind in _CONVENTIONAL_KINDS else None
 
 
+@dataclass(frozen=True, slots=True)
+class PathClass:
+    """What a path is, decided once per distinct path."""
+
+    language: str
+    excluded_because: ExclusionReason | None
+    infrastructure: str | None
+    manifest: bool
+
+
 class CommitAnalyzer:
     """Classifies every changed file once per distinct path and sums the lines."""
 
@@ -39,14 +52,19 @@ class CommitAnalyzer:
         self._rules = rules
         self._detector = detector or LanguageDetector()
         self._outlier_lines = outlier_lines
-        self._classified: dict[str, tuple[str, ExclusionReason | None]] = {}
+        self._classified: dict[str, PathClass] = {}
 
-    def _classify(self, path: str) -> tuple[str, ExclusionReason | None]:
+    def _classify(self, path: str) -> PathClass:
         known = self._classified.get(path)
         if known is None:
-            known = (self._detector.detect(path), self._rules.reason(path))
+            reason = self._rules.reason(path)
+            known = PathClass(self._detector.detect(path), reason, infrastructure_kind(path),
+                              reason is None and is_manifest(path) is not None)
             self._classified[path] = known
         return known
+
+    def touches_manifest(self, commit: Commit) -> bool:
+        return any(self._classify(change.path).manifest for change in commit.files)
 
     def analyze(self, commit: Commit, role: Role) -> CommitStats:
         stats = CommitStats(
@@ -57,14 +75,19 @@ class CommitAnalyzer:
             kind=commit_kind(commit.subject),
             files_changed=len(commit.files),
         )
+        infrastructure: set[str] = set()
         for change in commit.files:
-            language, reason = self._classify(change.path)
+            path_class = self._classify(change.path)
             added, removed = change.added or 0, change.removed or 0
-            if reason is None:
-                bucket = stats.languages.setdefault(language, LineCounts())
+            if path_class.excluded_because is None:
+                bucket = stats.languages.setdefault(path_class.language, LineCounts())
             else:
-                bucket = stats.excluded.setdefault(reason.value, LineCounts())
+                bucket = stats.excluded.setdefault(path_class.excluded_because.value,
+                                                   LineCounts())
             bucket.add(added, removed)
+            if path_class.infrastructure:
+                infrastructure.add(path_class.infrastructure)
+        stats.infrastructure = sorted(infrastructure)
         if stats.lines_added > self._outlier_lines:
             outlier = stats.excluded.setdefault(ExclusionReason.OUTLIER.value, LineCounts())
             for counts in stats.languages.values():

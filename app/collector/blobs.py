@@ -18,13 +18,11 @@ import git
 
 from app.collector.errors import RepositoryError, error_from_git
 from app.collector.manifests import added_packages, is_manifest
+from app.collector.repository import SAFE_CONFIG
 
 # A manifest this large is generated or vendored, not written by hand.
 MAX_BLOB_SIZE = 1 << 20
 _CHUNK = 1 << 16
-# Never let a repository's own configuration run programs while we read it
-# (the same settings as GitRepository uses).
-_SAFE_CONFIG = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false")
 
 
 class BlobReader:
@@ -38,7 +36,7 @@ class BlobReader:
         # A file rather than a pipe: nobody reads stderr while git runs, and a
         # full pipe would block it. It lives as long as the reader; close() ends it.
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
-        self._command = ["git", "--git-dir", str(git_dir), *_SAFE_CONFIG, "cat-file", "--batch"]
+        self._command = ["git", "--git-dir", str(git_dir), *SAFE_CONFIG, "cat-file", "--batch"]
         self._process = subprocess.Popen(
             self._command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
         )
@@ -131,27 +129,31 @@ def _text(content: bytes | None) -> str | None:
     return content.decode("utf-8-sig", errors="replace")
 
 
+def packages_added(reader: BlobReader, sha: str, parent: str | None,
+                   paths: Iterable[str]) -> Iterator[tuple[str, str, set[str]]]:
+    """For one commit, yield (ecosystem, path, names) for each changed manifest that
+    gained packages. A manifest moved to a new path counts as wholly added there,
+    since only the new path is compared with the parent."""
+    for path in paths:
+        ecosystem = is_manifest(path)
+        if ecosystem is None:
+            continue
+        after = _text(reader.read(f"{sha}:{path}"))
+        if after is None:
+            continue
+        before = _text(reader.read(f"{parent}:{path}")) if parent else None
+        added = added_packages(ecosystem, path, before, after)
+        if added:
+            yield ecosystem, path, added
+
+
 def manifest_changes(
     git_dir: Path, commits: Iterable[tuple[str, str | None, list[str]]],
 ) -> Iterator[tuple[str, str, str, set[str]]]:
     """For each (sha, parent sha or None, changed paths), yield the packages each
-    changed manifest gained: (sha, ecosystem, path, added names).
-
-    Manifests that gained nothing (edited versions, removals, deleted files)
-    yield nothing. A manifest moved to a new path counts as wholly added there,
-    since only the new path is compared. All contents are read through one
-    BlobReader, which is closed when the iterator is exhausted or closed.
-    """
+    changed manifest gained: (sha, ecosystem, path, added names), reading all
+    contents through one BlobReader."""
     with BlobReader(git_dir) as reader:
         for sha, parent, paths in commits:
-            for path in paths:
-                ecosystem = is_manifest(path)
-                if ecosystem is None:
-                    continue
-                after = _text(reader.read(f"{sha}:{path}"))
-                if after is None:
-                    continue
-                before = _text(reader.read(f"{parent}:{path}")) if parent else None
-                added = added_packages(ecosystem, path, before, after)
-                if added:
-                    yield sha, ecosystem, path, added
+            for ecosystem, path, added in packages_added(reader, sha, parent, paths):
+                yield sha, ecosystem, path, added

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from app.collector.analysis import DEFAULT_OUTLIER_LINES, CommitAnalyzer
+from app.collector.blobs import BlobReader, packages_added
 from app.collector.exclusions import ExclusionRules, GitAttributes
+from app.collector.gitlog import Commit
 from app.collector.repository import GitRepository
 from app.statistics.model import CommitStats, Role
 
@@ -52,6 +54,14 @@ class CollectionOutcome:
 def _filters(option: str, emails: Iterable[str], wrap: str) -> list[str]:
     # Fixed strings, case-insensitive: emails are not regular expressions.
     return ["--fixed-strings", "--regexp-ignore-case", *(f"{option}={wrap % e}" for e in emails)]
+
+
+def _adopted(reader: BlobReader, commit: Commit) -> list[tuple[str, str]]:
+    parent = commit.parents[0] if commit.parents else None
+    paths = [change.path for change in commit.files]
+    return sorted({(ecosystem, name)
+                   for ecosystem, _, names in packages_added(reader, commit.sha, parent, paths)
+                   for name in names})
 
 
 def collect(
@@ -106,10 +116,21 @@ def collect(
                 total = counting.result() if counting.done() else 0
                 progress(outcome.commits_seen, max(total, outcome.commits_seen) if total else 0)
 
-        for commit in repository.commits(revisions, authored):
-            # git's fixed-string match is a substring match; confirm the exact email.
-            if commit.author_email in emails:
-                emit(analyzer.analyze(commit, Role.AUTHOR))
+        reader: BlobReader | None = None
+        try:
+            for commit in repository.commits(revisions, authored):
+                # git's fixed-string match is a substring match; confirm the exact email.
+                if commit.author_email not in emails:
+                    continue
+                stats = analyzer.analyze(commit, Role.AUTHOR)
+                if not commit.is_merge and analyzer.touches_manifest(commit):
+                    # Started on first need: most runs never read a manifest.
+                    reader = reader or BlobReader(repository.git_dir)
+                    stats.packages = _adopted(reader, commit)
+                emit(stats)
+        finally:
+            if reader is not None:
+                reader.close()
         for commit in repository.commits(revisions, mentioned):
             # Commits the user authored were counted above, whatever their trailers say.
             if commit.author_email not in emails and emails.intersection(commit.coauthor_emails):

@@ -12,7 +12,7 @@ from app.collector.gitlog import LOG_ARGUMENTS, Commit, parse_log
 
 _CHUNK = 1 << 16
 # Never let a repository's own configuration run programs while we read it.
-_SAFE_CONFIG = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false")
+SAFE_CONFIG = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false")
 
 
 class GitRepository:
@@ -30,7 +30,7 @@ class GitRepository:
         self._git = self._repo.git
         self.git_dir = Path(self._repo.git_dir)
         # Named explicitly: GitPython runs bare repositories from the caller's cwd.
-        self._command = ["git", "--git-dir", str(self.git_dir), *_SAFE_CONFIG]
+        self._command = ["git", "--git-dir", str(self.git_dir), *SAFE_CONFIG]
 
     def _run(self, *args: str) -> str:
         try:
