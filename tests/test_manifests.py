@@ -659,3 +659,8 @@ def test_manifest_changes_read_utf16_project_files(repo: RepoBuilder) -> None:
 def test_a_git_failure_is_a_repository_error(tmp_path: Path) -> None:
     with BlobReader(tmp_path / "not-a-repository") as reader, pytest.raises(RepositoryError):
         reader.read("HEAD:requirements.txt")
+
+
+def test_only_a_root_setup_py_is_a_manifest() -> None:
+    assert is_manifest("setup.py") == "PyPI"
+    assert is_manifest("numpy/core/setup.py") is None

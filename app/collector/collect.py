@@ -7,15 +7,15 @@ unreachable so they can be dropped.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from app.collector.adoptions import AdoptionReader
 from app.collector.analysis import DEFAULT_OUTLIER_LINES, CommitAnalyzer
-from app.collector.blobs import BlobReader, packages_added
 from app.collector.exclusions import ExclusionRules, GitAttributes
-from app.collector.gitlog import Commit
 from app.collector.repository import GitRepository
 from app.statistics.model import CommitStats, Role
 
@@ -56,12 +56,33 @@ def _filters(option: str, emails: Iterable[str], wrap: str) -> list[str]:
     return ["--fixed-strings", "--regexp-ignore-case", *(f"{option}={wrap % e}" for e in emails)]
 
 
-def _adopted(reader: BlobReader, commit: Commit) -> list[tuple[str, str]]:
-    parent = commit.parents[0] if commit.parents else None
-    paths = [change.path for change in commit.files]
-    return sorted({(ecosystem, name)
-                   for ecosystem, _, names in packages_added(reader, commit.sha, parent, paths)
-                   for name in names})
+class _Batcher:
+    """Hands stats to the sink in batches and reports progress; called from the
+    log loop and from the manifest reader's thread."""
+
+    def __init__(self, sink: CommitSink, outcome: CollectionOutcome,
+                 progress: Progress | None, total: Callable[[], int]) -> None:
+        self._sink = sink
+        self._outcome = outcome
+        self._progress = progress
+        self._total = total
+        self._batch: list[CommitStats] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, stats: CommitStats) -> None:
+        with self._lock:
+            self._batch.append(stats)
+            self._outcome.commits_seen += 1
+            if len(self._batch) >= BATCH_SIZE:
+                self.flush()
+            if self._progress:
+                seen, total = self._outcome.commits_seen, self._total()
+                self._progress(seen, max(total, seen) if total else 0)
+
+    def flush(self) -> None:
+        if self._batch:
+            self._sink.add(self._batch)
+            self._batch = []
 
 
 def collect(
@@ -100,41 +121,25 @@ def collect(
     attributes = GitAttributes.parse(repository.read_files(new_tips[0], ".gitattributes"))
     analyzer = CommitAnalyzer(ExclusionRules(attributes), outlier_lines=request.outlier_lines)
 
-    batch: list[CommitStats] = []
     # Counting walks the history too: do it beside the log on the other core,
     # and report progress without a total until it is known.
     with ThreadPoolExecutor(max_workers=1) as pool:
         counting = pool.submit(repository.count_commits, revisions, authored)
-
-        def emit(stats: CommitStats) -> None:
-            batch.append(stats)
-            outcome.commits_seen += 1
-            if len(batch) >= BATCH_SIZE:
-                sink.add(batch)
-                batch.clear()
-            if progress:
-                total = counting.result() if counting.done() else 0
-                progress(outcome.commits_seen, max(total, outcome.commits_seen) if total else 0)
-
-        reader: BlobReader | None = None
-        try:
+        emit = _Batcher(sink, outcome, progress,
+                        lambda: counting.result() if counting.done() else 0)
+        with AdoptionReader(repository.git_dir, emit) as adoptions:
             for commit in repository.commits(revisions, authored):
                 # git's fixed-string match is a substring match; confirm the exact email.
                 if commit.author_email not in emails:
                     continue
                 stats = analyzer.analyze(commit, Role.AUTHOR)
                 if not commit.is_merge and analyzer.touches_manifest(commit):
-                    # Started on first need: most runs never read a manifest.
-                    reader = reader or BlobReader(repository.git_dir)
-                    stats.packages = _adopted(reader, commit)
-                emit(stats)
-        finally:
-            if reader is not None:
-                reader.close()
+                    adoptions.submit(stats, commit)
+                else:
+                    emit(stats)
         for commit in repository.commits(revisions, mentioned):
             # Commits the user authored were counted above, whatever their trailers say.
             if commit.author_email not in emails and emails.intersection(commit.coauthor_emails):
                 emit(analyzer.analyze(commit, Role.COAUTHOR))
-    if batch:
-        sink.add(batch)
+    emit.flush()
     return outcome

@@ -450,6 +450,10 @@ def _manifest(path: str) -> tuple[str, Parser] | None:
     name = folders.pop()
     if _VENDORED_FOLDERS.intersection(folders):
         return None
+    # A nested setup.py builds a sub-package (numpy/core/setup.py): it declares
+    # no dependencies, and parsing every version of a large one is costly.
+    if name == "setup.py" and folders:
+        return None
     known = _BY_NAME.get(name)
     if known is not None:
         return known

@@ -150,7 +150,9 @@ class CollectionJob:
             beat.lose()
         beat.check()
         return self._mirrors.update(str(record.id), record.source,
-                                    timeout=self._settings.time_limit_seconds)
+                                    # The deadline is checked as commits arrive;
+                                    # this only bounds a clone that hangs.
+                                    timeout=max(self._settings.time_limit_seconds, 60))
 
     def _progress_reporter(self, record: RepositoryRecord, beat: Heartbeat,
                            started: float) -> Progress:
