@@ -63,7 +63,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from app.scheduling import runner
     from app.storage import database
-    from app.web import auth, csrf, cv, errors, github_login, health, pages, repositories, security
+    from app.web import (
+        auth,
+        csrf,
+        cv,
+        errors,
+        github_login,
+        health,
+        pages,
+        repositories,
+        security,
+        theme,
+    )
 
     database.init_app(app)
     csrf.init_app(app)
@@ -75,5 +86,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(repositories.blueprint)
     app.register_blueprint(cv.blueprint)
+    app.register_blueprint(theme.blueprint)
+    app.jinja_env.globals["current_theme"] = theme.current_theme
     runner.init_app(app)
     return app

@@ -664,3 +664,8 @@ def test_a_git_failure_is_a_repository_error(tmp_path: Path) -> None:
 def test_only_a_root_setup_py_is_a_manifest() -> None:
     assert is_manifest("setup.py") == "PyPI"
     assert is_manifest("numpy/core/setup.py") is None
+
+
+def test_an_editable_install_of_the_project_in_a_pipfile_is_no_package() -> None:
+    pipfile = '[dev-packages]\n"-e ." = "*"\npytest = "*"\n'
+    assert parse_manifest("PyPI", "Pipfile", pipfile) == {"pytest"}

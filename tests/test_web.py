@@ -211,4 +211,4 @@ def test_cv_addresses_ignore_case(local_user: LocalUser, client: FlaskClient) ->
 
 def test_error_pages_keep_the_product_look(client: FlaskClient) -> None:
     page = client.get("/cv/nobody").get_data(as_text=True)
-    assert "Commit Stats" in page and "No CV for" in page
+    assert "Commit Stats" in page and "No public CV for" in page

@@ -122,7 +122,8 @@ def _parse_pyproject(text: str) -> set[str]:
 def _parse_pipfile(text: str) -> set[str]:
     document = tomllib.loads(text)
     tables = [_table(document, "packages"), _table(document, "dev-packages")]
-    return {normalise_pypi(name) for name in _named_tables(tables)}
+    # Old Pipfiles list the project itself as `"-e ." = "*"`: not a package name.
+    return _requirement_names(_named_tables(tables))
 
 
 def _parse_setup_cfg(text: str) -> set[str]:

@@ -74,7 +74,10 @@ class CollectionJob:
         user = UserStore(self._db).get(record.user_id)
         emails = user.emails if user else []
         key = identity_key(emails, record.branches)
-        incremental = record.identity_key == key and len(record.runs) < MAX_PUBLISHED_RUNS
+        # Incremental only on top of published runs: without one there is nothing
+        # the previous tips' commits could be counted from.
+        incremental = (record.identity_key == key
+                       and 0 < len(record.runs) < MAX_PUBLISHED_RUNS)
         self._commits.delete_unpublished(record.id, record.runs)
         store_run = self._commits.run(record.id, record.user_id)
         try:
@@ -117,8 +120,14 @@ class CollectionJob:
         self.refresh_summary(record.user_id)
 
     def refresh_summary(self, user_id: str) -> None:
-        runs = [run for record in self._repositories.for_user(user_id) for run in record.runs]
-        SummaryStore(self._db).save(user_id, summarize(self._commits.load(runs)))
+        """Sum the user's visible repositories from stored commits (no git runs)."""
+        user = UserStore(self._db).get(user_id)
+        runs = [run for record in self._repositories.for_user(user_id) if not record.hidden
+                for run in record.runs]
+        summary = summarize(self._commits.load(runs))
+        if user and user.hidden_languages:
+            summary = summary.without_languages(user.hidden_languages)
+        SummaryStore(self._db).save(user_id, summary)
 
     def forget(self, record: RepositoryRecord) -> None:
         """Remove a repository's statistics and mirror (the user removed it)."""

@@ -114,6 +114,18 @@ class Summary:
         selected.recount()
         return selected
 
+    def without_languages(self, hidden: Iterable[str]) -> Summary:
+        """The same summary with these languages taken out everywhere, lines included."""
+        hidden = set(hidden)
+        for week in self.weeks.values():
+            week.languages = {n: t for n, t in week.languages.items() if n not in hidden}
+        for repository in self.repositories.values():
+            repository.languages = {n: c for n, c in repository.languages.items()
+                                    if n not in hidden}
+            repository.lines_changed = sum(repository.languages.values())
+        self.recount()
+        return self
+
     def recount(self) -> None:
         """Derive every total from the weeks."""
         languages: defaultdict[str, LanguageTotals] = defaultdict(LanguageTotals)

@@ -21,6 +21,13 @@ def connect(uri: str, name: str) -> Database:
     return client[name]
 
 
+def migrate(db: Database) -> None:
+    """Bring documents written by earlier versions up to date; safe to repeat."""
+    for user in db.users.find({"username_key": {"$exists": False}}, {"username": True}):
+        db.users.update_one({"_id": user["_id"]},
+                            {"$set": {"username_key": user["username"].lower()}})
+
+
 def create_indexes(db: Database) -> None:
     """Indexes the queries rely on; a commit is stored at most once per run."""
     db.commits.create_index(
@@ -64,6 +71,7 @@ def init_app(app: Flask) -> None:
         app.extensions["embedded_mongo"] = server
         log.info("started the embedded database on %s", uri)
     db = connect(uri, app.config["MONGODB_DATABASE"])
+    migrate(db)
     create_indexes(db)
     app.extensions["db"] = db
 

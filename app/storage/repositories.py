@@ -58,6 +58,18 @@ class RepositoryRecord:
     last_duration: float | None = None
     queued_at: float | None = None
     due_at: float | None = None
+    # Privacy: a hidden repository is left out of every public page; a private
+    # one is counted but never named there.
+    hidden: bool = False
+    public: bool = False
+    web_url: str | None = None
+    owned: bool = True
+    authors: list[list] = field(default_factory=list)
+
+    @property
+    def open_source(self) -> bool:
+        """A public repository the user does not own: an open-source contribution."""
+        return self.public and not self.owned
 
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> RepositoryRecord:
@@ -116,6 +128,15 @@ class RepositoryStore:
 
     def set_commit_count(self, repo_id: ObjectId, count: int) -> None:
         self._repositories.update_one({"_id": repo_id}, {"$set": {"commit_count": count}})
+
+    def set_authors(self, repo_id: ObjectId, authors: list[tuple[str, int]]) -> None:
+        """Every author email in the repository with its commit count (identities)."""
+        self._repositories.update_one({"_id": repo_id},
+                                      {"$set": {"authors": [list(a) for a in authors]}})
+
+    def set_privacy(self, repo_id: ObjectId, *, hidden: bool, public: bool) -> None:
+        self._repositories.update_one({"_id": repo_id},
+                                      {"$set": {"hidden": hidden, "public": public}})
 
     # Queueing
 

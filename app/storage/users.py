@@ -15,6 +15,8 @@ class User:
     display_name: str
     avatar_url: str | None = None
     emails: list[str] = field(default_factory=list)
+    public: bool = True
+    hidden_languages: list[str] = field(default_factory=list)
 
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> User:
@@ -24,6 +26,8 @@ class User:
             display_name=document.get("display_name") or document["username"],
             avatar_url=document.get("avatar_url"),
             emails=document.get("emails", []),
+            public=document.get("public", True),
+            hidden_languages=document.get("hidden_languages", []),
         )
 
 
@@ -53,3 +57,7 @@ class UserStore:
 
     def set_emails(self, user_id: str, emails: list[str]) -> None:
         self._users.update_one({"_id": user_id}, {"$set": {"emails": emails}})
+
+    def set_privacy(self, user_id: str, *, public: bool, hidden_languages: list[str]) -> None:
+        self._users.update_one({"_id": user_id}, {"$set": {
+            "public": public, "hidden_languages": hidden_languages}})

@@ -1,27 +1,61 @@
-"""Highcharts configurations for the CV, built in Python from a Summary."""
+"""Highcharts configurations for the CV and the widget, built in Python from a Summary."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from highcharts_core.chart import Chart
 
 from app.statistics.summary import Summary, week_range
 
-PALETTE = ["#4f46e5", "#0ea5e9", "#10b981", "#f59e0b", "#ef4444", "#8b5cf6", "#ec4899",
-           "#14b8a6", "#94a3b8"]
 TOP_LANGUAGES = 8
 OTHER_LANGUAGES = "Other languages"
+ACCENT = "#4f46e5"
 
-_BASE = {
-    "chart": {"backgroundColor": "transparent", "style": {"fontFamily": "inherit"}},
-    "colors": PALETTE,
-    "credits": {"enabled": False},
-    "title": {"align": "left", "style": {"fontSize": "1.05rem", "fontWeight": "600"}},
-    "legend": {"itemStyle": {"fontWeight": "500"}},
-    # Exported locally in the browser: no chart data ever goes to an export server.
-    "exporting": {"enabled": True, "fallbackToExportServer": False},
+# A language keeps its colour on every chart and every CV (GitHub's colours
+# where people know them); others get a stable colour from their name.
+LANGUAGE_COLORS = {
+    "Python": "#3572A5", "JavaScript": "#e6c419", "TypeScript": "#3178c6", "Java": "#b07219",
+    "Go": "#00ADD8", "Rust": "#dea584", "C": "#555555", "C++": "#f34b7d", "C#": "#178600",
+    "Ruby": "#701516", "PHP": "#4F5D95", "Kotlin": "#A97BFF", "Swift": "#F05138",
+    "Shell": "#89e051", "HTML": "#e34c26", "CSS": "#663399", "SCSS": "#c6538c",
+    "Markdown": "#083fa1", "reStructuredText": "#141414", "YAML": "#cb171e", "JSON": "#292929",
+    "TOML": "#9c4221", "SQL": "#e38c00", "Dockerfile": "#384d54", "Makefile": "#427819",
+    "Terraform": "#7B42BC", "Vue": "#41b883", "Dart": "#00B4AB", "Scala": "#c22d40",
+    "Elixir": "#6e4a7e", "Haskell": "#5e5086", "Lua": "#000080", "R": "#198CE7",
+    "Jupyter Notebook": "#DA5B0B", "Objective-C": "#438eff", "Perl": "#0298c3",
+    "Cython": "#fedf5b", "Fortran": "#4d41b1", "Text": "#8a94a6", "Other": "#b0b7c3",
+    OTHER_LANGUAGES: "#cbd2dc",
+}
+_FALLBACK = ["#0ea5e9", "#10b981", "#f59e0b", "#ef4444", "#8b5cf6", "#ec4899", "#14b8a6",
+             "#84cc16", "#f97316", "#06b6d4"]
+KIND_COLORS = {"feat": "#10b981", "fix": "#ef4444", "docs": "#0ea5e9", "refactor": "#8b5cf6",
+               "test": "#f59e0b", "chore": "#94a3b8", "ci": "#14b8a6", "build": "#84cc16",
+               "perf": "#ec4899", "style": "#a3a3a3", "revert": "#737373"}
+
+
+def language_color(name: str) -> str:
+    if name in LANGUAGE_COLORS:
+        return LANGUAGE_COLORS[name]
+    digest = hashlib.sha256(name.encode()).digest()
+    return _FALLBACK[digest[0] % len(_FALLBACK)]
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    text: str
+    muted: str
+    grid: str
+
+
+THEMES = {
+    "light": Theme("light", text="#1f2430", muted="#6b7280", grid="#e5e7eb"),
+    "dark": Theme("dark", text="#e6e8ee", muted="#9aa3b2", grid="#2c3442"),
 }
 
 
@@ -30,31 +64,92 @@ def _milliseconds(day: str) -> int:
                .timestamp() * 1000)
 
 
-def _chart(container: str, title: str, options: dict) -> str:
-    chart = Chart.from_options({**_BASE, "title": {**_BASE["title"], "text": title}, **options})
+def _chart(container: str, title: str, theme: Theme, options: dict[str, Any]) -> str:
+    axis_labels = {"style": {"color": theme.muted}}
+    base: dict[str, Any] = {
+        "chart": {"backgroundColor": "transparent",
+                  "style": {"fontFamily": "inherit", "color": theme.text}},
+        "credits": {"enabled": False},
+        "title": {"text": title, "align": "left",
+                  "style": {"fontSize": "1.05rem", "fontWeight": "600", "color": theme.text}},
+        "legend": {"itemStyle": {"fontWeight": "500", "color": theme.text}},
+        "xAxis": {"type": "datetime", "labels": axis_labels, "lineColor": theme.grid,
+                  "tickColor": theme.grid},
+        "yAxis": {"labels": axis_labels, "gridLineColor": theme.grid,
+                  "title": {"style": {"color": theme.muted}}},
+        # Exported in the browser: chart data never goes to an export server.
+        "exporting": {"enabled": True, "fallbackToExportServer": False, "buttons": {
+            "contextButton": {"menuItems": ["viewFullscreen", "downloadPNG", "downloadSVG"]}}},
+        # Narrow screens: legends below, no labels that would not fit.
+        "responsive": {"rules": [{"condition": {"maxWidth": 480}, "chartOptions": {
+            "legend": {"layout": "horizontal", "align": "center", "verticalAlign": "bottom"},
+            "plotOptions": {"pie": {"dataLabels": {"enabled": False}, "showInLegend": True}},
+        }}]},
+    }
+    for key, value in options.items():
+        base[key] = {**base[key], **value} if isinstance(value, dict) and key in base else value
+    chart = Chart.from_options(base)
     chart.container = container
-    return chart.to_js_literal()
+    return _unwrap(chart.to_js_literal())
+
+
+_ON_LOAD_PREFIX = "document.addEventListener('DOMContentLoaded', function() {\n"
+_ON_LOAD_SUFFIX = "});"
+
+
+def _unwrap(literal: str) -> str:
+    """Drop highcharts-core's DOMContentLoaded wrapper: the scripts run right after
+    their containers, also when htmx swaps a fragment in, long after that event."""
+    if not (literal.startswith(_ON_LOAD_PREFIX) and literal.endswith(_ON_LOAD_SUFFIX)):
+        raise ValueError("highcharts-core changed the shape of its JavaScript output")
+    return literal.removeprefix(_ON_LOAD_PREFIX).removesuffix(_ON_LOAD_SUFFIX).strip()
 
 
 def _top_languages(summary: Summary) -> list[str]:
     return [name for name, _ in summary.languages_by_lines()[:TOP_LANGUAGES]]
 
 
-def commits_per_week(summary: Summary, container: str = "chart-commits") -> str:
+def _all_weeks(summary: Summary) -> list[str]:
     weeks = list(summary.weeks)
+    return week_range(weeks[0], weeks[-1]) if weeks else []
+
+
+def commits_per_week(summary: Summary, theme: Theme,
+                     container: str = "chart-commits") -> str:
     points = [[_milliseconds(week), summary.weeks[week].commits if week in summary.weeks else 0]
-              for week in (week_range(weeks[0], weeks[-1]) if weeks else [])]
-    return _chart(container, "Commits per week", {
-        "chart": {**_BASE["chart"], "type": "column"},
-        "xAxis": {"type": "datetime"},
+              for week in _all_weeks(summary)]
+    return _chart(container, "Commits per week", theme, {
+        "chart": {"type": "column"},
         "yAxis": {"title": {"text": "Commits"}, "allowDecimals": False, "minTickInterval": 1},
         "legend": {"enabled": False},
-        "plotOptions": {"column": {"borderWidth": 0, "groupPadding": 0, "pointPadding": 0.05}},
+        "plotOptions": {"column": {"borderWidth": 0, "groupPadding": 0, "pointPadding": 0.05,
+                                   "color": ACCENT}},
         "series": [{"type": "column", "name": "Commits", "data": points}],
     })
 
 
-def languages_over_time(summary: Summary, container: str = "chart-languages-time") -> str:
+def commit_types_per_week(summary: Summary, theme: Theme,
+                          container: str = "chart-commit-types") -> str:
+    """Conventional Commit types per week, stacked."""
+    weeks = _all_weeks(summary)
+    kinds = sorted(summary.kinds, key=lambda kind: -summary.kinds[kind])
+    series = [
+        {"type": "column", "name": kind, "color": KIND_COLORS.get(kind),
+         "data": [[_milliseconds(week),
+                   summary.weeks[week].kinds.get(kind, 0) if week in summary.weeks else 0]
+                  for week in weeks]}
+        for kind in kinds
+    ]
+    return _chart(container, "Commit types per week", theme, {
+        "chart": {"type": "column"},
+        "yAxis": {"title": {"text": "Commits"}, "allowDecimals": False},
+        "plotOptions": {"column": {"stacking": "normal", "borderWidth": 0, "groupPadding": 0}},
+        "series": series,
+    })
+
+
+def languages_over_time(summary: Summary, theme: Theme,
+                        container: str = "chart-languages-time") -> str:
     """Lines added per month and language as stacked columns (areas would suggest
     work between the months that have it); small languages grouped together."""
     top = set(_top_languages(summary))
@@ -64,34 +159,41 @@ def languages_over_time(summary: Summary, container: str = "chart-languages-time
         for name, language in totals.languages.items():
             months[month][name if name in top else OTHER_LANGUAGES] += language.lines_added
     ordered = sorted(months)
-    names = [*_top_languages(summary), OTHER_LANGUAGES]
     series = [
-        {"type": "column", "name": name,
+        {"type": "column", "name": name, "color": language_color(name),
          "data": [[_milliseconds(month), months[month].get(name, 0)] for month in ordered]}
-        for name in names
+        for name in [*_top_languages(summary), OTHER_LANGUAGES]
         if any(months[month].get(name) for month in ordered)
     ]
-    return _chart(container, "Lines added per language, by month", {
-        "chart": {**_BASE["chart"], "type": "column"},
-        "xAxis": {"type": "datetime"},
+    return _chart(container, "Lines added per language, by month", theme, {
+        "chart": {"type": "column"},
         "yAxis": {"title": {"text": "Lines added"}},
         "plotOptions": {"column": {"stacking": "normal", "borderWidth": 0, "groupPadding": 0.05}},
         "series": series,
     })
 
 
-def language_share(summary: Summary, container: str = "chart-language-share") -> str:
+def language_share(summary: Summary, theme: Theme,
+                   container: str = "chart-language-share") -> str:
     """Share of changed lines (added + removed) per language."""
     ranked = summary.languages_by_lines()
-    points = [{"name": name, "y": t.lines_changed} for name, t in ranked[:TOP_LANGUAGES]]
+    points = [{"name": name, "y": t.lines_changed, "color": language_color(name)}
+              for name, t in ranked[:TOP_LANGUAGES]]
     rest = sum(t.lines_changed for _, t in ranked[TOP_LANGUAGES:])
     if rest:
-        points.append({"name": OTHER_LANGUAGES, "y": rest})
-    return _chart(container, "Language share (lines changed)", {
-        "chart": {**_BASE["chart"], "type": "pie"},
+        points.append({"name": OTHER_LANGUAGES, "y": rest,
+                       "color": language_color(OTHER_LANGUAGES)})
+    return _chart(container, "Language share (lines changed)", theme, {
+        "chart": {"type": "pie"},
         "tooltip": {"pointFormat": "<b>{point.percentage:.1f}%</b> ({point.y:,.0f} lines)"},
-        "plotOptions": {"pie": {"innerSize": "55%", "size": "85%", "dataLabels": {
-            "enabled": True, "format": "{point.name} {point.percentage:.0f}%",
-            "style": {"fontWeight": "500", "textOutline": "none"}}}},
+        "plotOptions": {"pie": {
+            "innerSize": "55%", "size": "80%", "borderWidth": 0,
+            "dataLabels": {
+                "enabled": True, "format": "{point.name} {point.percentage:.0f}%",
+                # Slivers under 1% would only print "0%".
+                "filter": {"property": "percentage", "operator": ">", "value": 1},
+                "style": {"fontWeight": "500", "textOutline": "none", "color": theme.text},
+            },
+        }},
         "series": [{"type": "pie", "name": "Lines changed", "data": points}],
     })

@@ -1,33 +1,73 @@
-"""The public CV page: a user's summary as numbers and charts."""
+"""The public CV: numbers, charts and lists from a PublicProfile, for a chosen range."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from datetime import UTC, date, datetime
+from typing import Any
 
-from app.statistics.summary import iso_utc
+from flask import Blueprint, abort, g, render_template, request
+
+from app.statistics.summary import Summary, iso_utc
 from app.storage.database import get_db
-from app.storage.repositories import RepositoryStore
-from app.storage.summaries import SummaryStore
-from app.storage.users import UserStore
 from app.web import charts
+from app.web.calendar import contribution_calendar
+from app.web.public_profile import RANGES, PublicProfile, load_public_profile
+from app.web.theme import current_theme
 
 blueprint = Blueprint("cv", __name__)
+
+KINDS_SHARE_SHOWN = 0.1
+RANGE_LABELS = {"all": "All time", "1y": "Last 12 months", "6m": "Last 6 months",
+                "3m": "Last 3 months"}
+
+
+def profile_or_404(username: str) -> PublicProfile:
+    profile = load_public_profile(get_db(), username, g.get("user"))
+    if profile is None:
+        # The same answer for "no such user" and "private profile".
+        abort(404, description=f"No public CV for “{username}”.")
+    return profile
+
+
+def chosen_range() -> str:
+    name = request.args.get("range", "all")
+    return name if name in RANGES else "all"
+
+
+def _calendar_end(summary: Summary) -> date:
+    if summary.last_commit is None:
+        return datetime.now(UTC).date()
+    return datetime.fromtimestamp(summary.last_commit, UTC).date()
+
+
+def cv_context(profile: PublicProfile, range_name: str) -> dict[str, Any]:
+    summary = profile.in_range(range_name)
+    theme = current_theme()
+    scripts = []
+    # Commit types say something only where the user writes Conventional Commits.
+    show_kinds = sum(summary.kinds.values()) >= KINDS_SHARE_SHOWN * summary.commits > 0
+    if summary.commits:
+        scripts = [charts.commits_per_week(summary, theme),
+                   charts.languages_over_time(summary, theme),
+                   charts.language_share(summary, theme)]
+        if show_kinds:
+            scripts.append(charts.commit_types_per_week(summary, theme))
+    packages = sorted(profile.summary.packages.items(), key=lambda item: -item[1])
+    return {
+        "profile": profile, "summary": summary, "range_name": range_name,
+        "show_kinds": show_kinds,
+        "range_labels": RANGE_LABELS, "chart_scripts": scripts,
+        "calendar": contribution_calendar(summary.days, _calendar_end(summary)),
+        "first_commit": iso_utc(summary.first_commit), "last_commit": iso_utc(summary.last_commit),
+        "packages": [(eco, name, iso_utc(when)) for (eco, name), when in packages],
+        "language_color": charts.language_color,
+    }
 
 
 @blueprint.get("/cv/<username>")
 def show(username: str) -> str:
-    user = UserStore(get_db()).by_username(username)
-    if user is None:
-        abort(404, description=f"No CV for “{username}”.")
-    summary = SummaryStore(get_db()).get(user.id)
-    repository_count = len(RepositoryStore(get_db()).for_user(user.id))
-    scripts = []
-    if summary and summary.commits:
-        scripts = [charts.commits_per_week(summary), charts.languages_over_time(summary),
-                   charts.language_share(summary)]
-    return render_template(
-        "cv.html", profile=user, summary=summary, chart_scripts=scripts,
-        repository_count=repository_count,
-        first_commit=iso_utc(summary.first_commit) if summary else None,
-        last_commit=iso_utc(summary.last_commit) if summary else None,
-    )
+    profile = profile_or_404(username)
+    context = cv_context(profile, chosen_range())
+    if request.headers.get("HX-Request"):
+        return render_template("cv/_body.html", **context)
+    return render_template("cv/page.html", **context)

@@ -1,0 +1,28 @@
+"""Light or dark: chosen by ?theme= (the widget, the card) or remembered in a cookie."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, request
+
+from app.web.charts import THEMES, Theme
+
+blueprint = Blueprint("theme", __name__)
+COOKIE = "theme"
+
+
+def current_theme() -> Theme:
+    name = request.args.get("theme") or request.cookies.get(COOKIE) or "light"
+    return THEMES.get(name, THEMES["light"])
+
+
+@blueprint.post("/theme/<name>")
+def choose(name: str) -> Response:
+    back = request.form.get("next", "/")
+    # Only a path on this site: never an open redirect.
+    if not back.startswith("/") or back.startswith("//"):
+        back = "/"
+    response = redirect(back)
+    if name in THEMES:
+        response.set_cookie(COOKIE, name, max_age=365 * 86400, samesite="Lax",
+                            secure=request.is_secure, httponly=True)
+    return response
