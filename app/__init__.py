@@ -68,11 +68,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         csrf,
         cv,
         errors,
+        formatting,
         github_login,
         health,
         pages,
         repositories,
         security,
+        sharing,
         theme,
     )
 
@@ -80,6 +82,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    formatting.init_app(app)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(auth.blueprint)
     github_login.init_app(app)
@@ -87,6 +90,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(repositories.blueprint)
     app.register_blueprint(cv.blueprint)
     app.register_blueprint(theme.blueprint)
+    app.register_blueprint(sharing.blueprint)
     app.jinja_env.globals["current_theme"] = theme.current_theme
     runner.init_app(app)
     return app

@@ -7,9 +7,10 @@ from typing import Any
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from app.emails import is_email
-from app.scheduling.runner import notify_queued
+from app.scheduling.runner import job, notify_queued
 from app.storage.database import get_db
 from app.storage.repositories import RepositoryStore
+from app.storage.summaries import SummaryStore
 from app.storage.users import UserStore
 from app.web.auth import login_required
 
@@ -52,3 +53,24 @@ def update_emails() -> Any:
     if RepositoryStore(get_db()).queue({"user_id": g.user.id}):
         notify_queued()
     return redirect(url_for("pages.emails"))
+
+
+@blueprint.get("/settings/privacy")
+@login_required
+def privacy() -> str:
+    summary = SummaryStore(get_db()).get(g.user.id)
+    shown = [name for name, _ in summary.languages_by_lines()] if summary else []
+    return render_template("privacy.html", languages=sorted({*shown, *g.user.hidden_languages}))
+
+
+@blueprint.post("/settings/privacy")
+@login_required
+def update_privacy() -> Any:
+    UserStore(get_db()).set_privacy(
+        g.user.id, public=request.form.get("public") == "on",
+        hidden_languages=sorted(set(request.form.getlist("hidden_language"))),
+    )
+    # Privacy is applied to stored numbers: no repository is collected again.
+    job().refresh_summary(g.user.id)
+    flash("Privacy settings saved.", "info")
+    return redirect(url_for("pages.privacy"))

@@ -103,3 +103,17 @@ def collect_again(repo_id: str) -> str:
 def remove(repo_id: str) -> str:
     runner.job().forget(_own_record(repo_id))
     return _render_list(RepositoryStore(get_db()).for_user(g.user.id))
+
+
+@blueprint.post("/<repo_id>/privacy")
+@login_required
+def change_privacy(repo_id: str) -> str:
+    """Show or hide a repository on public pages, or name it (public) or not."""
+    record = _own_record(repo_id)
+    RepositoryStore(get_db()).set_privacy(
+        record.id,
+        hidden=request.form.get("hidden", str(record.hidden)) == "True",
+        public=request.form.get("public", str(record.public)) == "True",
+    )
+    runner.job().refresh_summary(g.user.id)
+    return _render_list(RepositoryStore(get_db()).for_user(g.user.id))

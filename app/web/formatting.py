@@ -1,0 +1,25 @@
+"""Template filters that turn numbers into words people read."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask
+
+
+def relative_time(moment: float, now: float | None = None) -> str:
+    """'in 5 minutes', '2 hours ago', 'now'."""
+    seconds = moment - (time.time() if now is None else now)
+    size = abs(seconds)
+    if size < 45:
+        return "now"
+    for unit, length in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if size >= length:
+            count = round(size / length)
+            words = f"{count} {unit}{'' if count == 1 else 's'}"
+            return f"in {words}" if seconds > 0 else f"{words} ago"
+    return "now"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["relative_time"] = relative_time

@@ -1,0 +1,106 @@
+"""The profile outside our pages: an embeddable widget, a README card, a JSON API.
+
+Each reads the PublicProfile as an anonymous visitor would see it, so a private
+profile or repository never leaks through them, even to its owner's README.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, jsonify, render_template, request
+
+from app.storage.database import get_db
+from app.web import charts
+from app.web.public_profile import PublicProfile, load_public_profile
+from app.web.security import script_nonce
+from app.web.theme import current_theme
+
+blueprint = Blueprint("sharing", __name__)
+
+EMBED_CHARTS = ("summary", "languages", "commits", "share")
+CARD_LANGUAGES = 6
+CACHE_SECONDS = 1800
+
+
+def _public(username: str) -> PublicProfile:
+    profile = load_public_profile(get_db(), username)
+    if profile is None:
+        abort(404, description=f"No public CV for “{username}”.")
+    return profile
+
+
+def _cached(response: Response) -> Response:
+    """Public data: shared caches may keep it; revalidation by ETag is cheap."""
+    response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@blueprint.get("/embed/<username>")
+def embed(username: str) -> Response:
+    profile = _public(username)
+    chart = request.args.get("chart", "summary")
+    chart = chart if chart in EMBED_CHARTS else "summary"
+    theme = current_theme()
+    summary = profile.summary
+    script = None
+    if summary.commits and chart != "summary":
+        builder = {"languages": charts.languages_over_time, "commits": charts.commits_per_week,
+                   "share": charts.language_share}[chart]
+        script = builder(summary, theme, container="embed-chart")
+    response = Response(render_template(
+        "embed.html", profile=profile, summary=summary, chart=chart, script=script,
+        theme=theme, top=summary.languages_by_lines()[:CARD_LANGUAGES],
+        language_color=charts.language_color))
+    # The one page other sites may frame.
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'self'; script-src 'self' 'nonce-{script_nonce()}'; style-src 'self' "
+        "'unsafe-inline'; img-src 'self' data: https://avatars.githubusercontent.com; "
+        "frame-ancestors *; base-uri 'none'; form-action 'none'")
+    return response
+
+
+def _language_bar(profile: PublicProfile, width: float) -> list[dict[str, Any]]:
+    ranked = profile.summary.languages_by_lines()
+    total = sum(t.lines_changed for _, t in ranked) or 1
+    segments, x = [], 0.0
+    for name, totals in ranked[:CARD_LANGUAGES]:
+        share = totals.lines_changed / total
+        segments.append({"name": name, "x": x, "width": share * width, "share": share,
+                         "color": charts.language_color(name)})
+        x += share * width
+    return segments
+
+
+@blueprint.get("/card/<username>.svg")
+def card(username: str) -> Response:
+    profile = _public(username)
+    svg = render_template("card.svg", profile=profile, summary=profile.summary,
+                          theme=current_theme(), bar=_language_bar(profile, 445))
+    response = Response(svg, mimetype="image/svg+xml")
+    # An image: no scripts, no outside resources, whatever the SVG holds.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return _cached(response)
+
+
+@blueprint.get("/api/v1/users/<username>/stats")
+def stats(username: str) -> Response:
+    profile = load_public_profile(get_db(), username)
+    if profile is None:
+        response = jsonify(error="not_found", message=f"No public CV for {username!r}.")
+        response.status_code = 404
+        return response
+    body = {
+        "user": {"username": profile.user.username, "name": profile.user.display_name},
+        **profile.summary.to_json(),
+        "repositories": [
+            {"name": line.label if line.public else None, "url": line.url,
+             "public": line.public, "open_source": line.open_source,
+             "main_language": line.language, "commits": line.commits}
+            for line in profile.repositories
+        ],
+    }
+    response = jsonify(body)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return _cached(response)
