@@ -64,6 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from app.scheduling import runner
     from app.storage import database
     from app.web import (
+        audit,
         auth,
         csrf,
         cv,
@@ -89,6 +90,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(repositories.blueprint)
     app.register_blueprint(cv.blueprint)
+    app.register_blueprint(audit.blueprint)
     app.register_blueprint(theme.blueprint)
     app.register_blueprint(sharing.blueprint)
     app.jinja_env.globals["current_theme"] = theme.current_theme

@@ -45,6 +45,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from queue import Empty
 
 from pymongo.database import Database
 
@@ -164,6 +165,18 @@ def drain_worker(uri: str, mirrors: str, name: str, ready: multiprocessing.Queue
     results.put((name, collected, time.monotonic()))
 
 
+def receive(queue: multiprocessing.Queue, workers: list[multiprocessing.Process]) -> object:
+    """The next message, or SystemExit if a worker died instead of sending it."""
+    while True:
+        try:
+            return queue.get(timeout=1.0)
+        except Empty:
+            if any(worker.exitcode for worker in workers):
+                for worker in workers:
+                    worker.terminate()
+                raise SystemExit("a worker process failed; see its traceback above") from None
+
+
 def drain(uri: str, mirrors: Path, processes: int) -> tuple[float, list[int]]:
     """Seconds from all workers ready to the last one done, and each one's count."""
     context = multiprocessing.get_context("spawn")
@@ -175,10 +188,10 @@ def drain(uri: str, mirrors: Path, processes: int) -> tuple[float, list[int]]:
     for worker in workers:
         worker.start()
     for _ in workers:
-        ready.get()
+        receive(ready, workers)
     started = time.monotonic()
     go.set()
-    finished = [results.get() for _ in workers]
+    finished = [receive(results, workers) for _ in workers]
     for worker in workers:
         worker.join()
     return max(at for _, _, at in finished) - started, [count for _, count, _ in finished]

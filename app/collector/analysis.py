@@ -10,7 +10,7 @@ from app.collector.gitlog import Commit
 from app.collector.infrastructure import infrastructure_kind
 from app.collector.languages import LanguageDetector
 from app.collector.manifests import is_manifest
-from app.statistics.model import CommitStats, LineCounts, Role
+from app.statistics.model import MAX_EXCLUDED_FILES, CommitStats, LineCounts, Role
 
 # A single commit adding more counted lines than this is most likely an import of
 # an existing code base, not a day's work: it is flagged and left out.
@@ -82,8 +82,10 @@ class CommitAnalyzer:
             if path_class.excluded_because is None:
                 bucket = stats.languages.setdefault(path_class.language, LineCounts())
             else:
-                bucket = stats.excluded.setdefault(path_class.excluded_because.value,
-                                                   LineCounts())
+                reason = path_class.excluded_because.value
+                bucket = stats.excluded.setdefault(reason, LineCounts())
+                if len(stats.excluded_files) < MAX_EXCLUDED_FILES:
+                    stats.excluded_files.append((change.path, reason, added, removed))
             bucket.add(added, removed)
             if path_class.infrastructure:
                 infrastructure.add(path_class.infrastructure)

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from app.collector.adoptions import AdoptionReader
 from app.collector.analysis import DEFAULT_OUTLIER_LINES, CommitAnalyzer
-from app.collector.exclusions import ExclusionRules, GitAttributes
+from app.collector.exclusions import ExclusionRules, GitAttributes, UserRule
 from app.collector.repository import GitRepository
 from app.statistics.model import CommitStats, Role
 
@@ -40,6 +40,7 @@ class CollectionRequest:
     branches: tuple[str, ...] = ()
     previous_tips: dict[str, str] | None = None
     outlier_lines: int = DEFAULT_OUTLIER_LINES
+    user_rules: tuple[UserRule, ...] = ()
 
 
 @dataclass
@@ -119,7 +120,8 @@ def collect(
     authored = _filters("--author", emails, "<%s>")
     mentioned = _filters("--grep", emails, "%s")
     attributes = GitAttributes.parse(repository.read_files(new_tips[0], ".gitattributes"))
-    analyzer = CommitAnalyzer(ExclusionRules(attributes), outlier_lines=request.outlier_lines)
+    analyzer = CommitAnalyzer(ExclusionRules(attributes, request.user_rules),
+                              outlier_lines=request.outlier_lines)
 
     # Counting walks the history too: do it beside the log on the other core,
     # and report progress without a total until it is known.

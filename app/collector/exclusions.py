@@ -6,6 +6,7 @@ are left out, and a repository's .gitattributes (`linguist-vendored`,
 """
 
 import re
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -207,17 +208,31 @@ def _class_to_regex(body: str) -> str:
     return f"[^/{members}]" if negated else f"[{members}]"
 
 
-class ExclusionRules:
-    """Linguist-like rules deciding whether a path's lines are left out."""
+class UserRule(NamedTuple):
+    """A user's own rule: a gitignore-style pattern whose files count or do not."""
 
-    def __init__(self, attributes: GitAttributes | None = None) -> None:
+    pattern: str
+    include: bool
+
+
+class ExclusionRules:
+    """Linguist-like rules deciding whether a path's lines are left out; the user's
+    own rules come first, the last matching one winning."""
+
+    def __init__(self, attributes: GitAttributes | None = None,
+                 user_rules: Sequence[UserRule] = ()) -> None:
         self._attributes = attributes
+        self._user_rules = [(re.compile(_pattern_to_regex("", rule.pattern)), rule.include)
+                            for rule in reversed(user_rules)]
 
     def reason(self, path: str) -> ExclusionReason | None:
         """Return why `path` is left out of the statistics, or None if it counts.
 
         `path` is relative to the repository root, with `/` separators.
         """
+        for pattern, include in self._user_rules:
+            if pattern.match(path):
+                return None if include else ExclusionReason.USER_RULE
         override = self._attributes.override(path) if self._attributes else LinguistOverride()
         *folders, name = path.split("/")
         vendored = override.vendored

@@ -11,6 +11,7 @@ from pymongo.database import Database
 
 from app.collector.collect import CollectionRequest, Progress, collect
 from app.collector.errors import RepositoryError
+from app.collector.exclusions import UserRule
 from app.collector.mirror import is_remote_url
 from app.collector.mirror_cache import MirrorCache
 from app.collector.repository import GitRepository
@@ -47,9 +48,11 @@ class TimeLimitExceeded(RepositoryError):
                                        "and was stopped; it will be retried later.")
 
 
-def identity_key(emails: list[str], branches: list[str]) -> str:
-    """Fingerprint of what a collection selected; a change forces a full collection."""
-    material = "|".join([str(COLLECTOR_VERSION), *sorted(emails), "--", *sorted(branches)])
+def identity_key(emails: list[str], branches: list[str], rules: list[UserRule]) -> str:
+    """Fingerprint of what a collection selected and how it counted; a change
+    forces a full collection."""
+    material = "|".join([str(COLLECTOR_VERSION), *sorted(emails), "--", *sorted(branches),
+                         "--", *(f"{'+' if r.include else '-'}{r.pattern}" for r in rules)])
     return hashlib.sha256(material.encode()).hexdigest()
 
 
@@ -73,7 +76,9 @@ class CollectionJob:
         started = time.monotonic()
         user = UserStore(self._db).get(record.user_id)
         emails = user.emails if user else []
-        key = identity_key(emails, record.branches)
+        rules = [UserRule(pattern, include) for pattern, include in
+                 (user.exclusion_rules if user else [])]
+        key = identity_key(emails, record.branches, rules)
         # Incremental only on top of published runs: without one there is nothing
         # the previous tips' commits could be counted from.
         incremental = (record.identity_key == key
@@ -87,9 +92,14 @@ class CollectionJob:
                     emails=frozenset(emails),
                     branches=tuple(record.branches),
                     previous_tips=record.tips if incremental else None,
+                    user_rules=tuple(rules),
                 )
                 progress = self._progress_reporter(record, beat, started)
                 outcome = collect(repository, request, store_run, progress)
+                # Every author in the repository, for the identities page: only
+                # when the history changed, since it walks all of it.
+                changed = store_run.replaces_all or store_run.added or outcome.commits_dropped
+                authors = repository.author_counts(list(outcome.tips.values())) if changed else None
                 store_run.flush()
                 beat.check()
                 store_run.delete_dropped()
@@ -114,6 +124,8 @@ class CollectionJob:
             return
         if store_run.replaces_all:
             self._commits.delete_unpublished(record.id, [store_run.run_id])
+        if authors is not None:
+            self._repositories.set_authors(record.id, authors)
         fresh = self._repositories.get(record.id)
         if fresh is not None:
             self._repositories.set_commit_count(record.id, self._commits.count_own(fresh.runs))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+MAX_EXCLUDED_FILES = 50
+
 
 class Role(StrEnum):
     """How a commit is credited to the user."""
@@ -44,6 +46,9 @@ class CommitStats:
     # packages added to manifests, as (ecosystem, name).
     infrastructure: list[str] = field(default_factory=list)
     packages: list[tuple[str, str]] = field(default_factory=list)
+    # Files left out, for the exclusion audit: (path, reason, added, removed),
+    # at most MAX_EXCLUDED_FILES per commit.
+    excluded_files: list[tuple[str, str, int, int]] = field(default_factory=list)
     # The stored repository id, when loaded from the database.
     repository: str | None = None
 

@@ -93,6 +93,10 @@ class Summary:
     repositories: dict[str, RepositoryTotals] = field(default_factory=dict)
     # (ecosystem, package) -> when the user first added it
     packages: dict[tuple[str, str], int] = field(default_factory=dict)
+    # The exclusion audit: path -> (reason, lines added, lines removed), and the
+    # outlier commits as (when, lines added).
+    excluded_files: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    outliers: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def active_weeks(self) -> int:
@@ -107,7 +111,8 @@ class Summary:
         Repository totals and packages are kept whole: they describe the
         repositories, not the range."""
         low, high = first_day or "0000-00-00", last_day or "9999-99-99"
-        selected = Summary(repositories=self.repositories, packages=self.packages)
+        selected = Summary(repositories=self.repositories, packages=self.packages,
+                           excluded_files=self.excluded_files, outliers=self.outliers)
         selected.weeks = {w: t for w, t in self.weeks.items() if low <= w <= high}
         selected.days = {d: n for d, n in self.days.items()
                          if week_start_of_day(d) in selected.weeks}
@@ -231,6 +236,11 @@ def _count_commit(summary: Summary, week: WeekTotals, stats: CommitStats) -> Non
         week.kinds[stats.kind] = week.kinds.get(stats.kind, 0) + 1
     for kind in stats.infrastructure:
         week.infrastructure[kind] = week.infrastructure.get(kind, 0) + 1
+    for path, reason, added, removed in stats.excluded_files:
+        _, total_added, total_removed = summary.excluded_files.get(path, (reason, 0, 0))
+        summary.excluded_files[path] = (reason, total_added + added, total_removed + removed)
+    if stats.outlier:
+        summary.outliers.append((stats.authored_at, stats.excluded["outlier"].added))
     for package in stats.packages:
         if package not in summary.packages or stats.authored_at < summary.packages[package]:
             summary.packages[package] = stats.authored_at

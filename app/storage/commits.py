@@ -37,6 +37,7 @@ def to_document(stats: CommitStats) -> dict:
         "excluded": [[reason, c.added, c.removed] for reason, c in stats.excluded.items()],
         "infra": stats.infrastructure,
         "pkgs": [list(package) for package in stats.packages],
+        "xfiles": [list(entry) for entry in stats.excluded_files],
     }
 
 
@@ -53,6 +54,7 @@ def from_document(document: dict) -> CommitStats:
         excluded={reason: LineCounts(a, r) for reason, a, r in document["excluded"]},
         infrastructure=document.get("infra", []),
         packages=[(ecosystem, name) for ecosystem, name in document.get("pkgs", [])],
+        excluded_files=[tuple(entry) for entry in document.get("xfiles", [])],
         repository=document.get("repo_id"),
     )
 

@@ -10,6 +10,8 @@ from pymongo.database import Database
 from app.statistics.model import LineCounts
 from app.statistics.summary import LanguageTotals, RepositoryTotals, Summary, WeekTotals
 
+# The audit lists the files that lost the most lines; a summary stays small.
+MAX_AUDITED_FILES = 300
 _WEEK_FIELDS = ("commits", "merges", "coauthored_commits", "coauthored_lines_added",
                 "coauthored_lines_removed", "outlier_commits", "first", "last")
 
@@ -49,6 +51,10 @@ def to_document(summary: Summary) -> dict[str, Any]:
                          for repo, t in summary.repositories.items()],
         "packages": [[ecosystem, name, when]
                      for (ecosystem, name), when in summary.packages.items()],
+        "excluded_files": [[path, *entry] for path, entry in sorted(
+            summary.excluded_files.items(), key=lambda item: -(item[1][1] + item[1][2])
+        )[:MAX_AUDITED_FILES]],
+        "outliers": [list(outlier) for outlier in summary.outliers],
     }
 
 
@@ -59,6 +65,9 @@ def from_document(document: dict[str, Any]) -> Summary:
         repositories={repo: RepositoryTotals(c, changed, dict(languages))
                       for repo, c, changed, languages in document["repositories"]},
         packages={(ecosystem, name): when for ecosystem, name, when in document["packages"]},
+        excluded_files={path: (reason, added, removed)
+                        for path, reason, added, removed in document.get("excluded_files", [])},
+        outliers=[(when, added) for when, added in document.get("outliers", [])],
     )
     summary.recount()
     return summary

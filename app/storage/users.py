@@ -17,6 +17,8 @@ class User:
     emails: list[str] = field(default_factory=list)
     public: bool = True
     hidden_languages: list[str] = field(default_factory=list)
+    # [pattern, include?] pairs, applied in order by the collector
+    exclusion_rules: list[list] = field(default_factory=list)
 
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> User:
@@ -28,6 +30,7 @@ class User:
             emails=document.get("emails", []),
             public=document.get("public", True),
             hidden_languages=document.get("hidden_languages", []),
+            exclusion_rules=document.get("exclusion_rules", []),
         )
 
 
@@ -61,3 +64,6 @@ class UserStore:
     def set_privacy(self, user_id: str, *, public: bool, hidden_languages: list[str]) -> None:
         self._users.update_one({"_id": user_id}, {"$set": {
             "public": public, "hidden_languages": hidden_languages}})
+
+    def set_exclusion_rules(self, user_id: str, rules: list[list]) -> None:
+        self._users.update_one({"_id": user_id}, {"$set": {"exclusion_rules": rules}})

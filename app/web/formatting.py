@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 from flask import Flask
 
@@ -21,5 +22,10 @@ def relative_time(moment: float, now: float | None = None) -> str:
     return "now"
 
 
+def utc_datetime(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["relative_time"] = relative_time
+    app.jinja_env.filters["datetime"] = utc_datetime
