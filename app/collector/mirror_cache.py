@@ -37,6 +37,7 @@ class MirrorCache:
         self._lock = threading.Lock()
         self._in_use: set[str] = set()
         self._sizes: dict[str, int] = {}
+        self._scanned = False
 
     def path(self, key: str) -> Path:
         return self.root / f"{key}.git"
@@ -67,6 +68,10 @@ class MirrorCache:
     def evict(self, keep: str | None = None) -> list[str]:
         """Delete least recently used mirrors until the folder fits the budget."""
         with self._lock:
+            # Sizes are known after the first scan: skip the walk while within budget.
+            if self._scanned and sum(self._sizes.values()) <= self.budget_bytes:
+                return []
+            self._scanned = True
             mirrors = {p.name.removesuffix(".git"): p for p in self.root.glob("*.git")}
             for key, path in mirrors.items():
                 if key not in self._sizes:

@@ -186,6 +186,7 @@ class RepositoryStore:
         result = self._repositories.update_one(
             {"_id": record.id, "claim": record.claim, "heartbeat": record.heartbeat},
             {"$set": {"state": State.QUEUED.value, "queued_at": time.time(), "claim": None,
+                      "claimed_by": None,
                       "error_message": "The worker collecting it stopped responding; "
                                        "collection restarted."},
              "$inc": {"attempts": 1}},
