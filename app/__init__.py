@@ -41,6 +41,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         GITHUB_OAUTH_CLIENT_SECRET=os.environ.get("GITHUB_OAUTH_CLIENT_SECRET"),
         GITHUB_WEB_URL=os.environ.get("GITHUB_WEB_URL", "https://github.com"),
         GITHUB_API_URL=os.environ.get("GITHUB_API_URL", "https://api.github.com"),
+        KMS_KEY_ID=os.environ.get("KMS_KEY_ID"),
+        AWS_REGION=os.environ.get("AWS_REGION"),
+        INSTANCE_PATH=str(instance_path),
+        # Tests clone from stand-in servers on 127.0.0.1; production never does.
+        ALLOW_INTERNAL_GIT_HOSTS=False,
         COLLECTOR_ENABLED=True,
         COLLECTOR_WORKERS=int(os.environ.get("COMMITSTATS_COLLECTOR_WORKERS", "2")),
         MAX_CONCURRENT_CLONES=int(os.environ.get("COMMITSTATS_MAX_CONCURRENT_CLONES", "2")),

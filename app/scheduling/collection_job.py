@@ -9,15 +9,20 @@ from dataclasses import dataclass
 
 from pymongo.database import Database
 
+from app.collector.clone_policy import check_clone_url
 from app.collector.collect import CollectionRequest, Progress, collect
+from app.collector.credentials import git_config_environment
 from app.collector.errors import RepositoryError
 from app.collector.exclusions import UserRule
 from app.collector.mirror import is_remote_url
 from app.collector.mirror_cache import MirrorCache
 from app.collector.repository import GitRepository
+from app.crypto.envelope import DecryptionError
+from app.providers.connections import Connections
 from app.scheduling.heartbeat import ClaimLost, Heartbeat
 from app.statistics.summary import summarize
 from app.storage.commits import CommitStore, StoreRun
+from app.storage.connections import ConnectionStore
 from app.storage.repositories import RepositoryRecord, RepositoryStore, State
 from app.storage.summaries import SummaryStore
 from app.storage.users import UserStore
@@ -32,9 +37,14 @@ COLLECTOR_VERSION = 1
 MAX_PUBLISHED_RUNS = 50
 
 
+# Hosts of public repositories that may be added without a connected token.
+PUBLIC_GIT_HOSTS = frozenset({"github.com", "gitlab.com"})
+
+
 @dataclass(frozen=True)
 class CollectionSettings:
     allow_local_paths: bool = False
+    allow_internal_hosts: bool = False
     interval_seconds: float = 900.0
     time_limit_seconds: float = 3600.0
     heartbeat_seconds: float = 10.0
@@ -59,8 +69,10 @@ def identity_key(emails: list[str], branches: list[str], rules: list[UserRule]) 
 class CollectionJob:
     """Runs the collection of a claimed repository, writing only while the claim holds."""
 
-    def __init__(self, db: Database, mirrors: MirrorCache, settings: CollectionSettings) -> None:
+    def __init__(self, db: Database, mirrors: MirrorCache, settings: CollectionSettings,
+                 connections: Connections | None = None) -> None:
         self._db = db
+        self._connections = connections
         self._repositories = RepositoryStore(db)
         self._commits = CommitStore(db)
         self._mirrors = mirrors
@@ -111,6 +123,8 @@ class CollectionJob:
         except RepositoryError as error:
             store_run.abandon()
             log.warning("collecting %s failed: %s", record.id, error.code)
+            if error.code == "token_rejected":
+                self._reject_token(record, error.message)
             self._fail(record, error.code, error.message)
             return
         except Exception:
@@ -157,23 +171,51 @@ class CollectionJob:
             next_due=time.time() + self._settings.interval_seconds,
         )
 
+    def _reject_token(self, record: RepositoryRecord, message: str) -> None:
+        if record.connection_id:
+            connection = ConnectionStore(self._db).get(record.user_id, record.connection_id)
+            if connection is not None and self._connections is not None:
+                self._connections.mark_rejected(connection, message)
+
     def _fail(self, record: RepositoryRecord, code: str, message: str) -> None:
         delay = min(self._settings.retry_base_seconds * 2 ** record.attempts,
                     self._settings.retry_max_seconds)
         self._repositories.fail(record, code, message, retry_at=time.time() + delay)
 
     def _open(self, record: RepositoryRecord, beat: Heartbeat) -> GitRepository:
-        if not is_remote_url(record.source) and not self._settings.allow_local_paths:
-            raise RepositoryError(
-                "local_path_refused", "Local paths can only be collected in local mode."
-            )
         if not self._repositories.set_state(record, State.CLONING):
             beat.lose()
         beat.check()
         return self._mirrors.update(str(record.id), record.source,
+                                    environment=self._git_environment(record),
                                     # The deadline is checked as commits arrive;
                                     # this only bounds a clone that hangs.
                                     timeout=max(self._settings.time_limit_seconds, 60))
+
+    def _git_environment(self, record: RepositoryRecord) -> dict[str, str]:
+        """The token (if any) and host pinning for this clone, as git settings in
+        its environment; refuses sources this server may not clone."""
+        if not is_remote_url(record.source):
+            if not self._settings.allow_local_paths:
+                raise RepositoryError("local_path_refused",
+                                      "Local paths can only be collected in local mode.")
+            return {}
+        settings: list[tuple[str, str]] = []
+        hosts: set[str] = set(PUBLIC_GIT_HOSTS)
+        if record.connection_id:
+            connection = ConnectionStore(self._db).get(record.user_id, record.connection_id)
+            if connection is None or self._connections is None:
+                raise RepositoryError("connection_removed", "The connection this repository "
+                                      "came through was removed: connect the provider again.")
+            try:
+                hosts, authorization = self._connections.clone_settings(connection)
+            except DecryptionError as error:
+                raise RepositoryError("token_unreadable", str(error)) from error
+            settings.append(authorization)
+        if not self._settings.allow_local_paths:
+            settings += check_clone_url(record.source, hosts,
+                                        self._settings.allow_internal_hosts)
+        return git_config_environment(settings) if settings else {}
 
     def _progress_reporter(self, record: RepositoryRecord, beat: Heartbeat,
                            started: float) -> Progress:

@@ -9,9 +9,13 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from app.collector.mirror_cache import MirrorCache
+from app.crypto import key_provider_from_config
+from app.crypto.envelope import TokenCipher
+from app.providers.connections import Connections
 from app.scheduling.agent import AgentSettings, InstanceAgent
 from app.scheduling.collection_job import CollectionJob, CollectionSettings
 from app.scheduling.instance_lock import InstanceLock
+from app.storage.connections import ConnectionStore
 
 GIB = 1 << 30
 
@@ -22,11 +26,15 @@ def init_app(app: Flask) -> None:
     mirrors = MirrorCache(Path(config["DATA_DIR"]) / "mirrors",
                           budget_bytes=int(config["MIRROR_BUDGET_GB"] * GIB),
                           max_concurrent_clones=config["MAX_CONCURRENT_CLONES"])
+    connections = Connections(ConnectionStore(db),
+                              TokenCipher(key_provider_from_config(config)))
     job = CollectionJob(db, mirrors, CollectionSettings(
         allow_local_paths=config["LOCAL_SIGNIN"],
+        allow_internal_hosts=config["ALLOW_INTERNAL_GIT_HOSTS"],
         interval_seconds=config["COLLECT_INTERVAL_SECONDS"],
         time_limit_seconds=config["COLLECTION_TIME_LIMIT_SECONDS"],
-    ))
+    ), connections)
+    app.extensions["connections"] = connections
     agent = InstanceAgent(db, job, AgentSettings(
         workers=config["COLLECTOR_WORKERS"],
         schedule_pass_seconds=config["SCHEDULE_PASS_SECONDS"],
@@ -49,3 +57,7 @@ def notify_queued() -> None:
 
 def job() -> CollectionJob:
     return current_app.extensions["collection_job"]
+
+
+def connections() -> Connections:
+    return current_app.extensions["connections"]

@@ -65,6 +65,7 @@ class RepositoryRecord:
     web_url: str | None = None
     owned: bool = True
     authors: list[list] = field(default_factory=list)
+    connection_id: str | None = None
 
     @property
     def open_source(self) -> bool:
@@ -92,8 +93,10 @@ class RepositoryStore:
 
     # Records
 
-    def add(self, user_id: str, source: str, branches: list[str] | None = None) -> ObjectId:
-        """Add a repository, or for one added already, add the new branches and queue it."""
+    def add(self, user_id: str, source: str, branches: list[str] | None = None,
+            **details: Any) -> ObjectId:
+        """Add a repository, or for one added already, add the new branches and queue it.
+        `details` are set on a new record (connection_id, public, owned, web_url)."""
         existing = self._repositories.find_one({"user_id": user_id, "source": source})
         if existing:
             wanted = list(dict.fromkeys([*existing.get("branches", []), *(branches or [])]))
@@ -112,6 +115,7 @@ class RepositoryStore:
             "queued_at": now,
             "due_at": now,
             "runs": [],
+            **details,
         }
         return self._repositories.insert_one(document).inserted_id
 
