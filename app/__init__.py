@@ -71,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from app.web import (
         audit,
         auth,
+        connections,
         csrf,
         cv,
         errors,
@@ -94,6 +95,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     github_login.init_app(app)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(repositories.blueprint)
+    app.register_blueprint(connections.blueprint)
     app.register_blueprint(cv.blueprint)
     app.register_blueprint(audit.blueprint)
     app.register_blueprint(theme.blueprint)

@@ -220,3 +220,29 @@ def collect_now_command(username: str | None, repo_id: str | None) -> None:
     queued = RepositoryStore(db).queue(query)
     click.echo(f"queued {queued} repositor{'y' if queued == 1 else 'ies'} "
                "(repositories already queued or running are left as they are)")
+
+
+@main.command("rotate-token-keys")
+@click.option("--to-kms-key", "kms_key_id", help="Wrap every token under this KMS key "
+              "(omit to move them under the local key file).")
+def rotate_token_keys_command(kms_key_id: str | None) -> None:
+    """Re-wrap every stored access token under a new key, losing none.
+
+    Afterwards set KMS_KEY_ID to the new key (or unset it) and restart."""
+    from app.crypto import key_provider_from_config
+    from app.crypto.rotation import RotationError, rewrap_all
+    from app.storage.connections import encryption_context
+
+    app = _operator_app()
+    old = key_provider_from_config(app.config)
+    new = key_provider_from_config({**app.config, "KMS_KEY_ID": kms_key_id})
+    try:
+        count = rewrap_all(app.extensions["db"].connections, "token",
+                           lambda doc: encryption_context(doc["user_id"], doc["kind"], doc["_id"]),
+                           old, new)
+    except RotationError as error:
+        raise click.ClickException(
+            f"{error.rewrapped} tokens re-wrapped, but {len(error.failed)} could not be "
+            f"(left unchanged): {', '.join(map(str, error.failed))}") from error
+    click.echo(f"{count} tokens re-wrapped under {new.key_id}. Now set KMS_KEY_ID "
+               f"{'to ' + kms_key_id if kms_key_id else 'to nothing'} and restart the app.")

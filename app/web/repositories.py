@@ -45,10 +45,13 @@ def _validated_source(raw: str) -> str:
         raise ValueError("Enter a local path or a git URL.")
     if len(source) > MAX_SOURCE_LENGTH or any(ord(c) < 32 for c in source):
         raise ValueError("That is not a path or URL: it is too long or has control characters.")
+    if not local_signin_allowed():
+        if not source.startswith("https://"):
+            raise ValueError("Only https:// git URLs can be added on this server; private "
+                             "repositories come through Connections.")
+        return source
     if is_remote_url(source):
         return source
-    if not local_signin_allowed():
-        raise ValueError("Only https:// git URLs can be added on this server.")
     source = source.removeprefix("file://")
     if not Path(source).expanduser().is_absolute():
         raise ValueError("Enter the full path of the repository, e.g. /home/me/code/project.")
