@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -60,6 +61,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
+    proxies = int(os.environ.get("COMMITSTATS_PROXY_HOPS", "0"))
+    if proxies:
+        # Behind the load balancer: trust its X-Forwarded-For/-Proto/-Host, and
+        # only as many hops as configured, so a client cannot forge its address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance_path)
     logging.basicConfig(
