@@ -1,20 +1,20 @@
-"""The CV page in a real headless Chromium: the charts render, under our CSP, without errors."""
+"""The CV, the widget and the card in a real headless Chromium, under our CSP, without errors."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import ConsoleMessage, Page, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import Browser, ConsoleMessage, Frame, Page, sync_playwright
 
 from tests.conftest import LocalUser
 from tests.gitrepos import BASE_TIME, RepoBuilder
+from tests.live_server import live_server as serve_in_thread
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Never let the browser reach beyond the test server, nor download anything.
@@ -27,8 +27,10 @@ CHARTS = ("#chart-commits", "#chart-languages-time", "#chart-language-share")
 SERIES_SHAPES = (".highcharts-series-group .highcharts-point, "
                  ".highcharts-series-group .highcharts-area, "
                  ".highcharts-series-group .highcharts-graph")
-WEEK = 7 * 24 * 3600
+DAY = 24 * 3600
+WEEK = 7 * DAY
 YOU = "dev@example.com"
+CARD_WIDTH = 495
 
 # Records Content-Security-Policy violations, which not every Chromium logs to the console.
 RECORD_CSP_VIOLATIONS = """
@@ -37,6 +39,23 @@ document.addEventListener("securitypolicyviolation", (event) => {
   window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI}`);
 });
 """
+# True once the charts inside the connected page have drawn every point of every series
+# (charts of a body that htmx swapped out stay in Highcharts.charts, detached).
+CHARTS_DRAWN = """(count) => {
+  if (!window.Highcharts) return false;
+  const live = Highcharts.charts.filter(c => c && c.renderTo.isConnected);
+  return live.length === count
+    && live.every(c => c.series.every(s => s.points.every(p => p.graphic || s.area)));
+}"""
+COMMITS_CHARTED = """() => Highcharts.charts
+  .filter(c => c && c.renderTo.isConnected && c.renderTo.id === 'chart-commits')
+  .flatMap(c => c.series[0].yData).reduce((a, b) => a + b, 0)"""
+# Relative luminance (0 black, 1 white) of a computed CSS colour such as "rgb(15, 20, 27)".
+LUMINANCE = """(color) => {
+  const [r, g, b] = color.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number)
+    .map(c => c / 255).map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}"""
 
 
 def in_ci() -> bool:
@@ -53,14 +72,85 @@ def chromium_path() -> Path:
 
 
 @pytest.fixture
+def browser(chromium_path: Path) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium_path),
+                                             args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
     """The test app served over HTTP on a free loopback port, in a background thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serve_in_thread(app) as url:
+        yield url
+
+
+class OtherSite:
+    """Another website (another port, so another origin) whose pages frame or show ours."""
+
+    def __init__(self) -> None:
+        self.url = ""
+        self._pages: dict[str, bytes] = {}
+
+    def page(self, path: str, body: str) -> str:
+        """Publish an HTML page at `path`; returns its address."""
+        self._pages[path] = f"<!doctype html><html><body>{body}</body></html>".encode()
+        return self.url + path
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        body = self._pages.get(environ["PATH_INFO"])
+        if body is None:
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"not found"]
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+        return [body]
+
+
+@pytest.fixture
+def other_site() -> Iterator[OtherSite]:
+    site = OtherSite()
+    with serve_in_thread(site) as url:
+        site.url = url
+        yield site
+
+
+class BrowserErrors:
+    """What a page reports as going wrong: console errors, uncaught exceptions,
+    failed requests and Content-Security-Policy violations, in any of its frames."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.messages: list[str] = []
+        page.add_init_script(RECORD_CSP_VIOLATIONS)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.messages.append(f"page error: {error}"))
+        page.on("requestfailed", lambda request: self.messages.append(
+            f"request failed: {request.url} ({request.failure})"))
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.messages.append(f"console: {message.text} ({message.location['url']})")
+
+    def collect_csp_violations(self) -> None:
+        """Read the violations recorded so far; call it before the page navigates away."""
+        for frame in self.page.frames:
+            if frame.url.startswith("http"):
+                violations = frame.evaluate("window.__cspViolations || []")
+                self.messages.extend(f"CSP in {frame.url}: {v}" for v in violations)
+
+    def all(self) -> list[str]:
+        self.collect_csp_violations()
+        return self.messages
+
+
+def new_page(browser: Browser, **options: object) -> tuple[Page, BrowserErrors]:
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, reduced_motion="reduce",
+                            **options)
+    return page, BrowserErrors(page)
 
 
 def three_language_repository(path: Path) -> RepoBuilder:
@@ -78,8 +168,27 @@ def three_language_repository(path: Path) -> RepoBuilder:
     return repo
 
 
-def save_screenshot(page: Page, tmp_path: Path) -> Path:
-    screenshot = tmp_path / "cv.png"
+def year_until_yesterday_repository(path: Path) -> RepoBuilder:
+    """26 commits of yours, one a fortnight in Python, JavaScript and Go, the last
+    yesterday: the ranges of the CV, counted back from today, each show some."""
+    repo = RepoBuilder(path)
+    yesterday = int(time.time()) - DAY
+    files = ("app.py", "web/chart.js", "main.go")
+    for n in range(26):
+        name = files[n % 3]
+        repo.lines(name, 20 + 5 * n)
+        repo.commit(f"work on {name}", email=YOU, when=yesterday - (25 - n) * 2 * WEEK)
+    return repo
+
+
+def collect(local_user: LocalUser, repo: RepoBuilder) -> None:
+    local_user.add_email(YOU)
+    local_user.add_repository(str(repo.path))
+    assert local_user.run_collection() == 1
+
+
+def save_screenshot(page: Page, tmp_path: Path, name: str = "cv.png") -> Path:
+    screenshot = tmp_path / name
     page.screenshot(path=str(screenshot), full_page=True)
     copy_to = os.environ.get("COMMITSTATS_SCREENSHOT_DIR")
     if copy_to:
@@ -88,50 +197,163 @@ def save_screenshot(page: Page, tmp_path: Path) -> Path:
     return screenshot
 
 
+def wait_for_charts(page: Page | Frame, count: int) -> None:
+    page.wait_for_function(CHARTS_DRAWN, arg=count)
+    # Let any remaining animation settle so a screenshot shows the final charts.
+    page.wait_for_timeout(1200)
+
+
+def assert_charts_draw_series(page: Page, screenshot: Path) -> None:
+    for chart in CHARTS:
+        root = page.locator(f"{chart} svg.highcharts-root")
+        assert root.count() == 1, f"{chart} has no Highcharts SVG ({screenshot})"
+        assert root.locator(SERIES_SHAPES).count() >= 1, f"{chart} draws no series"
+
+
 def test_cv_page_renders_three_charts_without_errors(
-    local_user: LocalUser, live_server: str, chromium_path: Path, tmp_path: Path
+    local_user: LocalUser, live_server: str, browser: Browser, tmp_path: Path
 ) -> None:
-    repo = three_language_repository(tmp_path / "repo")
-    local_user.add_email(YOU)
-    local_user.add_repository(str(repo.path))
-    assert local_user.run_collection() == 1
+    collect(local_user, three_language_repository(tmp_path / "repo"))
+    page, errors = new_page(browser)
 
-    errors: list[str] = []
+    response = page.goto(f"{live_server}/cv/me", wait_until="load")
+    assert response is not None and response.ok
+    wait_for_charts(page, 3)
+    screenshot = save_screenshot(page, tmp_path)
 
-    def record_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(f"console: {message.text} ({message.location['url']})")
+    assert_charts_draw_series(page, screenshot)
+    assert page.locator("[data-stat=commits]").inner_text().strip() == "7"
+    assert errors.all() == [], f"the browser reported errors (screenshot: {screenshot})"
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium_path),
-                                             args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900},
-                                    reduced_motion="reduce")
-            page.add_init_script(RECORD_CSP_VIOLATIONS)
-            page.on("console", record_console)
-            page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-            page.on("requestfailed", lambda request: errors.append(
-                f"request failed: {request.url} ({request.failure})"))
 
-            response = page.goto(f"{live_server}/cv/me", wait_until="load")
-            assert response is not None and response.ok
-            page.wait_for_function(
-                "() => window.Highcharts && Highcharts.charts.filter(Boolean).length === 3"
-                " && Highcharts.charts.every(c => !c || c.series.every("
-                "s => s.points.every(p => p.graphic || s.area)))"
-            )
-            # Let any remaining animation settle so the screenshot shows the final charts.
-            page.wait_for_timeout(1200)
-            screenshot = save_screenshot(page, tmp_path)
+def test_contribution_calendar_shows_53_weeks_of_days(
+    local_user: LocalUser, live_server: str, browser: Browser, tmp_path: Path
+) -> None:
+    collect(local_user, year_until_yesterday_repository(tmp_path / "repo"))
+    page, errors = new_page(browser)
 
-            for chart in CHARTS:
-                root = page.locator(f"{chart} svg.highcharts-root")
-                assert root.count() == 1, f"{chart} has no Highcharts SVG ({screenshot})"
-                assert root.locator(SERIES_SHAPES).count() >= 1, f"{chart} draws no series"
-            assert page.locator("[data-stat=commits]").inner_text().strip() == "7"
-            errors.extend(f"CSP: {v}" for v in page.evaluate("window.__cspViolations"))
-        finally:
-            browser.close()
+    page.goto(f"{live_server}/cv/me", wait_until="load")
+    days = page.locator("svg.calendar rect")
+    columns = days.evaluate_all("rects => [...new Set(rects.map(r => r.getAttribute('x')))]")
 
-    assert errors == [], f"the browser reported errors (screenshot: {screenshot})"
+    assert len(columns) == 53
+    assert 52 * 7 < days.count() <= 53 * 7
+    assert page.locator("svg.calendar rect:not(.level-0)").count() == 26
+    assert errors.all() == []
+
+
+def test_range_button_swaps_the_body_with_htmx_and_redraws_the_charts(
+    local_user: LocalUser, live_server: str, browser: Browser, tmp_path: Path
+) -> None:
+    collect(local_user, year_until_yesterday_repository(tmp_path / "repo"))
+    page, errors = new_page(browser)
+    page.goto(f"{live_server}/cv/me", wait_until="load")
+    wait_for_charts(page, 3)
+    assert page.locator("[data-stat=commits]").inner_text() == "26"
+    # A full page load would start a new window without this marker.
+    page.evaluate("window.__samePage = 'no reload'")
+
+    page.get_by_role("link", name="Last 3 months").click()
+    page.wait_for_url(f"{live_server}/cv/me?range=3m")
+    page.locator(".range-picker a.active", has_text="Last 3 months").wait_for()
+    wait_for_charts(page, 3)
+    screenshot = save_screenshot(page, tmp_path, "cv-last-3-months.png")
+
+    assert page.evaluate("window.__samePage") == "no reload"
+    shown = int(page.locator("[data-stat=commits]").inner_text())
+    assert 0 < shown < 26
+    assert_charts_draw_series(page, screenshot)
+    assert page.evaluate(COMMITS_CHARTED) == shown
+    assert page.locator("#cv-body").count() == 1
+    assert errors.all() == [], f"the browser reported errors (screenshot: {screenshot})"
+
+
+def test_theme_toggle_switches_the_cv_to_a_dark_background(
+    local_user: LocalUser, live_server: str, browser: Browser, tmp_path: Path
+) -> None:
+    collect(local_user, three_language_repository(tmp_path / "repo"))
+    page, errors = new_page(browser)
+    page.goto(f"{live_server}/cv/me", wait_until="load")
+    assert page.locator("html").get_attribute("data-theme") == "light"
+
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Switch to the dark theme").click()
+    wait_for_charts(page, 3)
+    screenshot = save_screenshot(page, tmp_path, "cv-dark.png")
+
+    def luminance(selector: str, css_property: str) -> float:
+        color = page.locator(selector).first.evaluate(
+            f"(e) => getComputedStyle(e).getPropertyValue('{css_property}')")
+        return page.evaluate(LUMINANCE, color)
+
+    assert page.locator("html").get_attribute("data-theme") == "dark"
+    assert page.url == f"{live_server}/cv/me"
+    assert luminance("body", "background-color") < 0.05
+    assert luminance(".card", "background-color") < 0.05
+    assert luminance("#chart-commits .highcharts-title", "fill") > 0.6
+    assert luminance("h1", "color") > 0.6
+    assert errors.all() == [], f"the browser reported errors (screenshot: {screenshot})"
+
+
+def test_widget_loads_in_a_frame_on_another_site_but_the_cv_does_not(
+    local_user: LocalUser, live_server: str, other_site: OtherSite, browser: Browser,
+    tmp_path: Path,
+) -> None:
+    collect(local_user, three_language_repository(tmp_path / "repo"))
+    widget = f"{live_server}/embed/me?chart=languages&theme=dark"
+    host = other_site.page("/blog", (
+        "<h1>My blog</h1>"
+        f'<iframe id="widget" src="{widget}" width="600" height="380"></iframe>'
+        f'<iframe id="cv" src="{live_server}/cv/me" width="600" height="380"></iframe>'))
+    page, errors = new_page(browser)
+
+    page.goto(host, wait_until="load")
+    frame = page.frame_locator("#widget")
+    frame.locator("#embed-chart svg.highcharts-root").wait_for()
+    widget_frame = page.frame(url=widget)
+    assert widget_frame is not None
+    wait_for_charts(widget_frame, 1)
+    screenshot = save_screenshot(page, tmp_path, "widget-on-another-site.png")
+
+    assert frame.locator("[data-stat=commits]").inner_text() == "7"
+    assert frame.locator(f"#embed-chart svg.highcharts-root {SERIES_SHAPES}").count() >= 1
+    assert widget_frame.evaluate("document.documentElement.dataset.theme") == "dark"
+    # frame-ancestors 'none': Chromium shows its own error page in place of the CV.
+    cv_frame = page.locator("#cv").content_frame
+    assert cv_frame.locator("h1, [data-stat], .range-picker").count() == 0
+    framed_urls = [f.url for f in page.frames]
+    assert not any(url.startswith(f"{live_server}/cv/") for url in framed_urls), framed_urls
+    refusals = [m for m in errors.all() if "frame-ancestors" in m]
+    assert len(refusals) == 1 and "/cv/me" in refusals[0], errors.messages
+    assert [m for m in errors.messages if m not in refusals] == [], screenshot
+
+
+def test_card_is_an_image_without_scripts_also_on_another_site(
+    local_user: LocalUser, live_server: str, other_site: OtherSite, browser: Browser,
+    tmp_path: Path,
+) -> None:
+    collect(local_user, three_language_repository(tmp_path / "repo"))
+    page, errors = new_page(browser)
+
+    response = page.goto(f"{live_server}/card/me.svg", wait_until="load")
+    assert response is not None and response.ok
+    assert response.headers["content-type"].startswith("image/svg+xml")
+    assert page.evaluate("document.documentElement.namespaceURI") == "http://www.w3.org/2000/svg"
+    assert page.evaluate("document.documentElement.getBBox().width") == pytest.approx(CARD_WIDTH)
+    assert page.locator("script").count() == 0
+    handlers = page.evaluate("""[...document.querySelectorAll('*')]
+        .flatMap(e => [...e.attributes].map(a => a.name)).filter(n => n.startsWith('on'))""")
+    assert handlers == []
+    assert "7 commits" in page.locator("title").first.text_content()
+    save_screenshot(page, tmp_path, "card.png")
+
+    readme = other_site.page("/readme", (
+        f'<img id="light" src="{live_server}/card/me.svg" alt="my stats"><br>'
+        f'<img id="dark" src="{live_server}/card/me.svg?theme=dark" alt="my stats">'))
+    page.goto(readme, wait_until="load")
+    screenshot = save_screenshot(page, tmp_path, "card-on-another-site.png")
+
+    for card in ("#light", "#dark"):
+        assert page.locator(card).evaluate("img => img.complete && img.naturalWidth") == \
+            CARD_WIDTH, f"{card} card did not render as an image ({screenshot})"
+    assert errors.all() == [], f"the browser reported errors (screenshot: {screenshot})"

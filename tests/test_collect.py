@@ -326,3 +326,15 @@ def test_a_date_range_selects_whole_weeks_and_recounts_everything(repo: RepoBuil
     assert (middle.commits, middle.lines_added) == (3, 11 + 12 + 13)
     assert middle.first_commit == 1_700_000_000 + 7 * 86400
     assert summary.commits == 6
+
+
+def test_a_script_without_an_extension_gets_its_language_from_the_shebang(
+    repo: RepoBuilder
+) -> None:
+    repo.write("bin/deploy", "#!/usr/bin/env bash\necho deploying\n")
+    repo.write("bin/report", "#!/usr/bin/python3\nprint('report')\n")
+    repo.write("NOTES", "just notes\n")
+    repo.commit(email=ME)
+    summary, _ = run(repo)
+    assert {name: t.lines_added for name, t in summary.languages.items()} == {
+        "Shell": 2, "Python": 2, "Other": 1}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.collector.blobs import BlobReader, manifest_changes
+from app.collector.blobs import BlobReader, packages_added
 from app.collector.errors import RepositoryError
 from app.collector.manifests import added_packages, is_manifest, parse_manifest
 from tests.gitrepos import RepoBuilder
@@ -639,7 +639,10 @@ def test_manifest_changes_yield_what_each_commit_added(
         (third, second, ["requirements.txt", "web/package.json"]),
         (fourth, third, ["requirements.txt"]),
     ]
-    assert list(manifest_changes(git_dir(repo), history)) == [
+    with BlobReader(git_dir(repo)) as reader:
+        found = [(sha, ecosystem, path, added) for sha, parent, paths in history
+                 for ecosystem, path, added in packages_added(reader, sha, parent, paths)]
+    assert found == [
         (first, "PyPI", "requirements.txt", {"flask"}),
         (first, "npm", "web/package.json", {"react"}),
         (second, "PyPI", "requirements.txt", {"requests", "pyyaml"}),
@@ -648,12 +651,13 @@ def test_manifest_changes_yield_what_each_commit_added(
     assert len(git_processes) == 1
 
 
-def test_manifest_changes_read_utf16_project_files(repo: RepoBuilder) -> None:
+def test_utf16_project_files_are_read(repo: RepoBuilder) -> None:
     repo.write("Api.csproj", CSPROJ.encode("utf-16"))
     sha = repo.commit()
-    assert list(manifest_changes(git_dir(repo), [(sha, None, ["Api.csproj"])])) == [
-        (sha, "NuGet", "Api.csproj", {"Newtonsoft.Json", "Serilog.AspNetCore"}),
-    ]
+    with BlobReader(git_dir(repo)) as reader:
+        assert list(packages_added(reader, sha, None, ["Api.csproj"])) == [
+            ("NuGet", "Api.csproj", {"Newtonsoft.Json", "Serilog.AspNetCore"}),
+        ]
 
 
 def test_a_git_failure_is_a_repository_error(tmp_path: Path) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.collector.exclusions import ExclusionReason, ExclusionRules
 from app.collector.gitlog import Commit
 from app.collector.infrastructure import infrastructure_kind
-from app.collector.languages import LanguageDetector
+from app.collector.languages import OTHER, LanguageDetector, language_from_shebang
 from app.collector.manifests import is_manifest
 from app.statistics.model import MAX_EXCLUDED_FILES, CommitStats, LineCounts, Role
 
@@ -30,6 +31,10 @@ def commit_kind(subject: str) -> str | None:
     return kind if kind in _CONVENTIONAL_KINDS else None
 
 
+# Reads the first line of a file at a commit, or None.
+FirstLine = Callable[[str, str], bytes | None]
+
+
 @dataclass(frozen=True, slots=True)
 class PathClass:
     """What a path is, decided once per distinct path."""
@@ -48,17 +53,28 @@ class CommitAnalyzer:
         rules: ExclusionRules,
         detector: LanguageDetector | None = None,
         outlier_lines: int = DEFAULT_OUTLIER_LINES,
+        first_line: FirstLine | None = None,
     ) -> None:
         self._rules = rules
         self._detector = detector or LanguageDetector()
         self._outlier_lines = outlier_lines
+        self._first_line = first_line
         self._classified: dict[str, PathClass] = {}
 
-    def _classify(self, path: str) -> PathClass:
+    def _language(self, path: str, sha: str | None) -> str:
+        language = self._detector.detect(path)
+        # A script without an extension says what it is on its first line; read
+        # once per distinct path, so it stays cheap.
+        if language == OTHER and sha and self._first_line and "." not in path.rsplit("/", 1)[-1]:
+            line = self._first_line(sha, path)
+            language = (line and language_from_shebang(line)) or OTHER
+        return language
+
+    def _classify(self, path: str, sha: str | None = None) -> PathClass:
         known = self._classified.get(path)
         if known is None:
             reason = self._rules.reason(path)
-            known = PathClass(self._detector.detect(path), reason, infrastructure_kind(path),
+            known = PathClass(self._language(path, sha), reason, infrastructure_kind(path),
                               reason is None and is_manifest(path) is not None)
             self._classified[path] = known
         return known
@@ -77,7 +93,7 @@ class CommitAnalyzer:
         )
         infrastructure: set[str] = set()
         for change in commit.files:
-            path_class = self._classify(change.path)
+            path_class = self._classify(change.path, None if change.is_binary else commit.sha)
             added, removed = change.added or 0, change.removed or 0
             if path_class.excluded_because is None:
                 bucket = stats.languages.setdefault(path_class.language, LineCounts())

@@ -147,13 +147,25 @@ def packages_added(reader: BlobReader, sha: str, parent: str | None,
             yield ecosystem, path, added
 
 
-def manifest_changes(
-    git_dir: Path, commits: Iterable[tuple[str, str | None, list[str]]],
-) -> Iterator[tuple[str, str, str, set[str]]]:
-    """For each (sha, parent sha or None, changed paths), yield the packages each
-    changed manifest gained: (sha, ecosystem, path, added names), reading all
-    contents through one BlobReader."""
-    with BlobReader(git_dir) as reader:
-        for sha, parent, paths in commits:
-            for ecosystem, path, added in packages_added(reader, sha, parent, paths):
-                yield sha, ecosystem, path, added
+class FirstLines:
+    """First lines of files (for shebangs), from a BlobReader started on first use."""
+
+    def __init__(self, git_dir: Path) -> None:
+        self._git_dir = git_dir
+        self._reader: BlobReader | None = None
+
+    def __call__(self, sha: str, path: str) -> bytes | None:
+        self._reader = self._reader or BlobReader(self._git_dir)
+        content = self._reader.read(f"{sha}:{path}")
+        return content.split(b"\n", 1)[0] if content else None
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+
+    def __enter__(self) -> FirstLines:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from app.collector.adoptions import AdoptionReader
 from app.collector.analysis import DEFAULT_OUTLIER_LINES, CommitAnalyzer
+from app.collector.blobs import FirstLines
 from app.collector.exclusions import ExclusionRules, GitAttributes, UserRule
 from app.collector.repository import GitRepository
 from app.statistics.model import CommitStats, Role
@@ -86,6 +87,28 @@ class _Batcher:
             self._batch = []
 
 
+def _authored(repository: GitRepository, revisions: list[str], filters: list[str],
+              emails: set[str], analyzer: CommitAnalyzer, emit: _Batcher) -> None:
+    with AdoptionReader(repository.git_dir, emit) as adoptions:
+        for commit in repository.commits(revisions, filters):
+            # git's fixed-string match is a substring match; confirm the exact email.
+            if commit.author_email not in emails:
+                continue
+            stats = analyzer.analyze(commit, Role.AUTHOR)
+            if not commit.is_merge and analyzer.touches_manifest(commit):
+                adoptions.submit(stats, commit)
+            else:
+                emit(stats)
+
+
+def _coauthored(repository: GitRepository, revisions: list[str], filters: list[str],
+                emails: set[str], analyzer: CommitAnalyzer, emit: _Batcher) -> None:
+    for commit in repository.commits(revisions, filters):
+        # Commits the user authored were counted as theirs, whatever the trailers say.
+        if commit.author_email not in emails and emails.intersection(commit.coauthor_emails):
+            emit(analyzer.analyze(commit, Role.COAUTHOR))
+
+
 def collect(
     repository: GitRepository,
     request: CollectionRequest,
@@ -120,28 +143,16 @@ def collect(
     authored = _filters("--author", emails, "<%s>")
     mentioned = _filters("--grep", emails, "%s")
     attributes = GitAttributes.parse(repository.read_files(new_tips[0], ".gitattributes"))
-    analyzer = CommitAnalyzer(ExclusionRules(attributes, request.user_rules),
-                              outlier_lines=request.outlier_lines)
-
-    # Counting walks the history too: do it beside the log on the other core,
-    # and report progress without a total until it is known.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        counting = pool.submit(repository.count_commits, revisions, authored)
-        emit = _Batcher(sink, outcome, progress,
-                        lambda: counting.result() if counting.done() else 0)
-        with AdoptionReader(repository.git_dir, emit) as adoptions:
-            for commit in repository.commits(revisions, authored):
-                # git's fixed-string match is a substring match; confirm the exact email.
-                if commit.author_email not in emails:
-                    continue
-                stats = analyzer.analyze(commit, Role.AUTHOR)
-                if not commit.is_merge and analyzer.touches_manifest(commit):
-                    adoptions.submit(stats, commit)
-                else:
-                    emit(stats)
-        for commit in repository.commits(revisions, mentioned):
-            # Commits the user authored were counted above, whatever their trailers say.
-            if commit.author_email not in emails and emails.intersection(commit.coauthor_emails):
-                emit(analyzer.analyze(commit, Role.COAUTHOR))
+    with FirstLines(repository.git_dir) as first_lines:
+        analyzer = CommitAnalyzer(ExclusionRules(attributes, request.user_rules),
+                                  outlier_lines=request.outlier_lines, first_line=first_lines)
+        # Counting walks the history too: do it beside the log on the other core,
+        # and report progress without a total until it is known.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            counting = pool.submit(repository.count_commits, revisions, authored)
+            emit = _Batcher(sink, outcome, progress,
+                            lambda: counting.result() if counting.done() else 0)
+            _authored(repository, revisions, authored, emails, analyzer, emit)
+            _coauthored(repository, revisions, mentioned, emails, analyzer, emit)
     emit.flush()
     return outcome
