@@ -49,7 +49,7 @@ CHARTS_DRAWN = """(count) => {
 }"""
 COMMITS_CHARTED = """() => Highcharts.charts
   .filter(c => c && c.renderTo.isConnected && c.renderTo.id === 'chart-commits')
-  .flatMap(c => c.series[0].yData).reduce((a, b) => a + b, 0)"""
+  .flatMap(c => c.series[0].points.map(p => p.y)).reduce((a, b) => a + b, 0)"""
 # Relative luminance (0 black, 1 white) of a computed CSS colour such as "rgb(15, 20, 27)".
 LUMINANCE = """(color) => {
   const [r, g, b] = color.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number)

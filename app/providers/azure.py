@@ -24,12 +24,14 @@ API_VERSION = "7.1"
 REQUIRED_SCOPE = "Code (Read)"
 
 
-class AzureDevOps:
+class AzureDevOps(http.ApiClient):
     """The git repositories of `organization` on dev.azure.com (or `base_url`).
 
     Azure DevOps does not tell a client which scopes or expiry a PAT has, so
     TokenInfo carries None for both; Code (Read) is checked by listing repositories.
     """
+
+    service = SERVICE
 
     def __init__(
         self,
@@ -112,17 +114,11 @@ class AzureDevOps:
         if max_pages == http.MAX_PAGES:
             raise ProviderError(f"{SERVICE} kept sending more pages than any account has")
 
-    def _get(self, url: str, token: str, params: dict[str, str] | None = None) -> requests.Response:
-        response = http.get(
-            self._session,
-            url,
-            auth=http.HeaderAuth("Authorization", basic_auth("", token)),
-            service=SERVICE,
-            params=params,
-            timeout=self._timeout,
-        )
+    def _auth(self, token: str) -> http.HeaderAuth:
+        return http.HeaderAuth("Authorization", basic_auth("", token))
+
+    def _check(self, response: requests.Response) -> None:
         _raise_for_status(response)
-        return response
 
 
 def _raise_for_status(response: requests.Response) -> None:

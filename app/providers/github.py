@@ -24,13 +24,15 @@ REQUIRED_SCOPE = "repo"
 _EXPIRATION_FORMATS = ("%Y-%m-%d %H:%M:%S %Z", "%Y-%m-%d %H:%M:%S %z")
 
 
-class GitHub:
+class GitHub(http.ApiClient):
     """github.com by default; for GitHub Enterprise pass `api_url="https://host/api/v3"`.
 
     Classic tokens need the `repo` scope, since we clone private repositories.
     Fine-grained tokens carry no scope header: they pass when the repository
     listing succeeds.
     """
+
+    service = SERVICE
 
     def __init__(
         self,
@@ -93,19 +95,11 @@ class GitHub:
         """The web host clones come from (github.com or the Enterprise host)."""
         return {self.web_host}
 
-    def _get(
-        self, url: str, token: str, params: dict[str, str | int] | None = None
-    ) -> requests.Response:
-        response = http.get(
-            self._session,
-            url,
-            auth=http.HeaderAuth("Authorization", f"token {token}"),
-            service=SERVICE,
-            params=params,
-            timeout=self._timeout,
-        )
+    def _auth(self, token: str) -> http.HeaderAuth:
+        return http.HeaderAuth("Authorization", f"token {token}")
+
+    def _check(self, response: requests.Response) -> None:
         _raise_for_status(response)
-        return response
 
 
 def _raise_for_status(response: requests.Response) -> None:

@@ -26,12 +26,14 @@ _NEEDED_SCOPES = {
 }
 
 
-class GitLab:
+class GitLab(http.ApiClient):
     """gitlab.com by default, or a self-managed instance at `base_url`.
 
     The token needs `read_api` (to list projects) and `read_repository` (to clone);
     `api` covers both.
     """
+
+    service = SERVICE
 
     def __init__(
         self,
@@ -102,19 +104,11 @@ class GitLab:
         """The GitLab instance's own host."""
         return {http.host_of(self.base_url)}
 
-    def _get(
-        self, url: str, token: str, params: dict[str, str | int] | None = None
-    ) -> requests.Response:
-        response = http.get(
-            self._session,
-            url,
-            auth=http.HeaderAuth("PRIVATE-TOKEN", token),
-            service=SERVICE,
-            params=params,
-            timeout=self._timeout,
-        )
+    def _auth(self, token: str) -> http.HeaderAuth:
+        return http.HeaderAuth("PRIVATE-TOKEN", token)
+
+    def _check(self, response: requests.Response) -> None:
         _raise_for_status(response)
-        return response
 
 
 def _raise_for_status(response: requests.Response) -> None:

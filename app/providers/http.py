@@ -122,3 +122,25 @@ def next_link(response: requests.Response, base_url: str, service: str) -> str |
 def host_of(url: str) -> str:
     """The lower-cased host name of a URL."""
     return (urlsplit(url).hostname or "").lower()
+
+
+class ApiClient:
+    """A provider's REST API client; subclasses say how the token is sent and how
+    the provider's error answers read. They set `_session` and `_timeout`."""
+
+    service: str
+    _session: requests.Session
+    _timeout: float | tuple[float, float]
+
+    def _auth(self, token: str) -> HeaderAuth:
+        raise NotImplementedError
+
+    def _check(self, response: requests.Response) -> None:
+        raise NotImplementedError
+
+    def _get(self, url: str, token: str,
+             params: Mapping[str, str | int] | None = None) -> requests.Response:
+        response = get(self._session, url, auth=self._auth(token), service=self.service,
+                       params=params, timeout=self._timeout)
+        self._check(response)
+        return response
