@@ -97,3 +97,19 @@ def test_a_provider_host_resolving_to_an_internal_address_is_refused() -> None:
     with pytest.raises(RepositoryError) as raised:
         check_clone_url("https://localhost/o/r.git", {"localhost"})
     assert "internal address" in raised.value.message
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_rate_limited_or_unavailable_host_is_retried_later_not_blamed_on_the_token(
+    tmp_path: Path, status: int
+) -> None:
+    from flask import Flask
+
+    from tests.live_server import live_server
+
+    down = Flask("down")
+    down.add_url_rule("/<path:anything>", "down", lambda anything: ("busy", status,
+                                                                     {"Retry-After": "60"}))
+    with live_server(down) as base, pytest.raises(RepositoryError) as raised:
+        Mirror(f"{base}/project.git", tmp_path / "m.git", token_environment(TOKEN)).update()
+    assert raised.value.code == "remote_unreachable"

@@ -20,7 +20,10 @@ _KNOWN_FAILURES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ),
     (
         "remote_unreachable",
-        ("could not resolve host", "connection refused", "timed out", "failed to connect"),
+        ("could not resolve host", "connection refused", "timed out", "failed to connect",
+         # rate limited or down for a moment: retried with backoff
+         "returned error: 429", "returned error: 502", "returned error: 503",
+         "returned error: 504"),
         "The git host could not be reached: check the address and the network.",
     ),
     (
