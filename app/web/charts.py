@@ -77,6 +77,8 @@ def _chart(container: str, title: str, theme: Theme, options: dict[str, Any]) ->
                   "tickColor": theme.grid},
         "yAxis": {"labels": axis_labels, "gridLineColor": theme.grid,
                   "title": {"style": {"color": theme.muted}}},
+        "navigation": {"buttonOptions": {"theme": {"fill": "transparent"},
+                                         "symbolStroke": theme.muted}},
         # Exported in the browser: chart data never goes to an export server.
         "exporting": {"enabled": True, "fallbackToExportServer": False, "buttons": {
             "contextButton": {"menuItems": ["viewFullscreen", "downloadPNG", "downloadSVG"]}}},
