@@ -10,7 +10,7 @@ from typing import Any
 
 from highcharts_core.chart import Chart
 
-from app.statistics.summary import Summary, week_range
+from app.statistics.summary import Summary, WeekTotals, week_range
 
 TOP_LANGUAGES = 8
 OTHER_LANGUAGES = "Other languages"
@@ -118,15 +118,28 @@ def _all_weeks(summary: Summary) -> list[str]:
 
 def commits_per_week(summary: Summary, theme: Theme,
                      container: str = "chart-commits") -> str:
-    points = [[_milliseconds(week), summary.weeks[week].commits if week in summary.weeks else 0]
-              for week in _all_weeks(summary)]
-    return _chart(container, "Commits per week", theme, {
+    """Commits per week as columns, lines changed per week as a line on its own axis."""
+    weeks = _all_weeks(summary)
+    empty = WeekTotals()
+    commits = [[_milliseconds(w), summary.weeks.get(w, empty).commits] for w in weeks]
+    lines = [[_milliseconds(w), summary.weeks.get(w, empty).lines_added
+              + summary.weeks.get(w, empty).lines_removed] for w in weeks]
+    axis_labels = {"style": {"color": theme.muted}}
+    return _chart(container, "Commits and lines changed per week", theme, {
         "chart": {"type": "column"},
-        "yAxis": {"title": {"text": "Commits"}, "allowDecimals": False, "minTickInterval": 1},
-        "legend": {"enabled": False},
-        "plotOptions": {"column": {"borderWidth": 0, "groupPadding": 0, "pointPadding": 0.05,
-                                   "color": ACCENT}},
-        "series": [{"type": "column", "name": "Commits", "data": points}],
+        "yAxis": [
+            {"title": {"text": "Commits", "style": {"color": theme.muted}},
+             "allowDecimals": False, "minTickInterval": 1, "labels": axis_labels,
+             "gridLineColor": theme.grid},
+            {"title": {"text": "Lines changed", "style": {"color": theme.muted}},
+             "opposite": True, "gridLineWidth": 0, "labels": axis_labels},
+        ],
+        "plotOptions": {"column": {"borderWidth": 0, "groupPadding": 0, "pointPadding": 0.05}},
+        "series": [
+            {"type": "column", "name": "Commits", "data": commits, "color": ACCENT},
+            {"type": "line", "name": "Lines changed", "data": lines, "yAxis": 1,
+             "color": "#f59e0b", "lineWidth": 1, "marker": {"enabled": False}},
+        ],
     })
 
 
