@@ -179,3 +179,5 @@ def test_rotating_keys_moves_every_token_under_kms_and_keeps_it_readable(
         [connection] = ConnectionStore(testing_hosts.extensions["db"]).for_user("local")
         kms = TokenCipher(KmsKeyProvider(key_id, region="eu-west-1"))
         assert kms.decrypt(connection.token, connection.encryption_context()) == state.token
+        # The app, still configured with the local key, reads it too: mid-rotation.
+        assert testing_hosts.extensions["connections"].token(connection) == state.token

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from app.crypto.keys import KeyProvider, KmsKeyProvider, LocalKeyProvider
+from app.crypto.keys import LOCAL_KEY_PREFIX, KeyProvider, KmsKeyProvider, LocalKeyProvider
 
 MASTER_KEY_FILE = "token-master.key"
 
@@ -16,3 +16,11 @@ def key_provider_from_config(config: Mapping[str, Any]) -> KeyProvider:
     if config.get("KMS_KEY_ID"):
         return KmsKeyProvider(config["KMS_KEY_ID"], region=config.get("AWS_REGION"))
     return LocalKeyProvider(Path(config["INSTANCE_PATH"]) / MASTER_KEY_FILE)
+
+
+def key_provider_for_key_id(key_id: str, config: Mapping[str, Any]) -> KeyProvider:
+    """The provider that wrapped a stored token's data key, whatever is configured
+    now: tokens stay readable in the middle of a key rotation."""
+    if key_id.startswith(LOCAL_KEY_PREFIX):
+        return LocalKeyProvider(Path(config["INSTANCE_PATH"]) / MASTER_KEY_FILE)
+    return KmsKeyProvider(key_id, region=config.get("AWS_REGION"))

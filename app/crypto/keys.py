@@ -24,6 +24,9 @@ KEY_BYTES = 32
 NONCE_BYTES = 12
 
 
+# Key ids of the local provider start with this; anything else is a KMS key.
+LOCAL_KEY_PREFIX = "local:"
+
 class KeyProviderError(Exception):
     """The provider cannot be used: misconfigured, unreachable or not permitted."""
 
@@ -141,7 +144,7 @@ class LocalKeyProvider:
         # A fingerprint, so tokens name the master key that wraps them without
         # depending on where the instance folder happens to live.
         digest = hashlib.sha256(b"commitstats local key id\0" + self._master()).hexdigest()
-        return f"local:{digest[:16]}"
+        return f"{LOCAL_KEY_PREFIX}{digest[:16]}"
 
     def generate_data_key(self, context: dict[str, str]) -> tuple[bytes, bytes]:
         data_key = secrets.token_bytes(KEY_BYTES)

@@ -4,12 +4,14 @@ repositories and to clone. The only code that ever holds a token in clear."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from bson import ObjectId
 
 from app.collector.credentials import authorization_setting
 from app.crypto.envelope import TokenCipher
+from app.crypto.keys import KeyProvider
 from app.providers import RemoteRepository, make_provider
 from app.providers.base import Provider
 from app.storage.connections import Connection, ConnectionStore, encryption_context
@@ -26,9 +28,11 @@ def provider_for(kind: str, settings: dict[str, str]) -> Provider:
 
 
 class Connections:
-    def __init__(self, store: ConnectionStore, cipher: TokenCipher) -> None:
+    def __init__(self, store: ConnectionStore, cipher: TokenCipher,
+                 provider_for_key: Callable[[str], KeyProvider] | None = None) -> None:
         self._store = store
         self._cipher = cipher
+        self._provider_for_key = provider_for_key
 
     def connect(self, user_id: str, kind: str, settings: dict[str, str], token: str,
                 replacing: Connection | None = None) -> ObjectId:
@@ -50,7 +54,12 @@ class Connections:
         return connection_id
 
     def token(self, connection: Connection) -> str:
-        return self._cipher.decrypt(connection.token, connection.encryption_context())
+        cipher = self._cipher
+        stored_key = connection.token.get("key_id")
+        if stored_key != cipher.provider.key_id and self._provider_for_key and stored_key:
+            # Wrapped under an earlier key (a rotation is under way): ask that key.
+            cipher = TokenCipher(self._provider_for_key(stored_key))
+        return cipher.decrypt(connection.token, connection.encryption_context())
 
     def refresh_repositories(self, connection: Connection) -> list[RemoteRepository]:
         provider = provider_for(connection.kind, connection.settings)

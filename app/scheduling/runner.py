@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from app.collector.mirror_cache import MirrorCache
-from app.crypto import key_provider_from_config
+from app.crypto import key_provider_for_key_id, key_provider_from_config
 from app.crypto.envelope import TokenCipher
 from app.providers.connections import Connections
 from app.scheduling.agent import AgentSettings, InstanceAgent
@@ -26,8 +26,8 @@ def init_app(app: Flask) -> None:
     mirrors = MirrorCache(Path(config["DATA_DIR"]) / "mirrors",
                           budget_bytes=int(config["MIRROR_BUDGET_GB"] * GIB),
                           max_concurrent_clones=config["MAX_CONCURRENT_CLONES"])
-    connections = Connections(ConnectionStore(db),
-                              TokenCipher(key_provider_from_config(config)))
+    connections = Connections(ConnectionStore(db), TokenCipher(key_provider_from_config(config)),
+                              lambda key_id: key_provider_for_key_id(key_id, config))
     job = CollectionJob(db, mirrors, CollectionSettings(
         allow_local_paths=config["LOCAL_SIGNIN"],
         allow_internal_hosts=config["ALLOW_INTERNAL_GIT_HOSTS"],

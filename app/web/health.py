@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint
+from pymongo.errors import PyMongoError
 
 from app.storage.database import get_db
 
+log = logging.getLogger(__name__)
 blueprint = Blueprint("health", __name__)
 
 
@@ -18,7 +22,8 @@ def alive() -> tuple[str, int]:
 def ready() -> tuple[str, int]:
     try:
         get_db().command("ping")
-    except Exception:
+    except PyMongoError as error:
         # The reason goes to the logs, never to an anonymous caller.
+        log.warning("readiness check: database unreachable: %s", type(error).__name__)
         return "database unreachable\n", 503
     return "ok\n", 200
