@@ -87,6 +87,11 @@ class SummaryStore:
             upsert=True,
         )
 
+    def version(self, user_id: str) -> float | None:
+        """When the stored summary was computed: changes whenever it changes."""
+        document = self._summaries.find_one({"_id": user_id}, {"computed_at": True})
+        return document["computed_at"] if document else None
+
     def get(self, user_id: str) -> Summary | None:
         document = self._summaries.find_one({"_id": user_id})
         return from_document(document) if document else None

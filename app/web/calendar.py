@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -16,9 +17,10 @@ class Day:
 
 
 def _level(commits: int, busiest: int) -> int:
+    """Quarters of the busiest day: the busiest days are always the darkest."""
     if commits == 0:
         return 0
-    return min(4, 1 + (4 * (commits - 1)) // max(busiest, 1))
+    return max(1, math.ceil(4 * commits / max(busiest, 1)))
 
 
 def contribution_calendar(days: dict[str, int], last_day: date) -> list[list[Day]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -11,7 +12,8 @@ from app.statistics.summary import Summary, iso_utc
 from app.storage.database import get_db
 from app.web import charts
 from app.web.calendar import contribution_calendar
-from app.web.public_profile import RANGES, PublicProfile, load_public_profile
+from app.web.profile_cache import profile_cache
+from app.web.public_profile import RANGES, PublicProfile
 from app.web.theme import current_theme
 
 blueprint = Blueprint("cv", __name__)
@@ -21,12 +23,12 @@ RANGE_LABELS = {"all": "All time", "1y": "Last 12 months", "6m": "Last 6 months"
                 "3m": "Last 3 months"}
 
 
-def profile_or_404(username: str) -> PublicProfile:
-    profile = load_public_profile(get_db(), username, g.get("user"))
-    if profile is None:
+def profile_or_404(username: str) -> tuple[PublicProfile, Hashable]:
+    found = profile_cache().profile(get_db(), username, g.get("user"))
+    if found is None:
         # The same answer for "no such user" and "private profile".
         abort(404, description=f"No public CV for “{username}”.")
-    return profile
+    return found
 
 
 def chosen_range() -> str:
@@ -40,18 +42,26 @@ def _calendar_end(summary: Summary) -> date:
     return datetime.fromtimestamp(summary.last_commit, UTC).date()
 
 
-def cv_context(profile: PublicProfile, range_name: str) -> dict[str, Any]:
-    summary = profile.in_range(range_name)
+def _chart_scripts(summary: Summary, theme: charts.Theme, show_kinds: bool) -> list[str]:
+    if not summary.commits:
+        return []
+    scripts = [charts.commits_per_week(summary, theme), charts.languages_over_time(summary, theme),
+               charts.language_share(summary, theme)]
+    if show_kinds:
+        scripts.append(charts.commit_types_per_week(summary, theme))
+    return scripts
+
+
+def cv_context(profile: PublicProfile, version: Hashable, range_name: str) -> dict[str, Any]:
+    today = datetime.now(UTC).date()
+    summary = profile_cache().remember(("range", version, range_name, today),
+                                       lambda: profile.in_range(range_name, today))
     theme = current_theme()
-    scripts = []
     # Commit types say something only where the user writes Conventional Commits.
     show_kinds = sum(summary.kinds.values()) >= KINDS_SHARE_SHOWN * summary.commits > 0
-    if summary.commits:
-        scripts = [charts.commits_per_week(summary, theme),
-                   charts.languages_over_time(summary, theme),
-                   charts.language_share(summary, theme)]
-        if show_kinds:
-            scripts.append(charts.commit_types_per_week(summary, theme))
+    # Building Highcharts options is the costly part of the page: once per version.
+    scripts = profile_cache().remember(("charts", version, range_name, today, theme.name),
+                                       lambda: _chart_scripts(summary, theme, show_kinds))
     packages = sorted(profile.summary.packages.items(), key=lambda item: -item[1])
     return {
         "profile": profile, "summary": summary, "range_name": range_name,
@@ -66,8 +76,8 @@ def cv_context(profile: PublicProfile, range_name: str) -> dict[str, Any]:
 
 @blueprint.get("/cv/<username>")
 def show(username: str) -> str:
-    profile = profile_or_404(username)
-    context = cv_context(profile, chosen_range())
+    profile, version = profile_or_404(username)
+    context = cv_context(profile, version, chosen_range())
     if request.headers.get("HX-Request"):
         return render_template("cv/_body.html", **context)
     return render_template("cv/page.html", **context)

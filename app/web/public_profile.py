@@ -8,14 +8,14 @@ them by a different path.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from pymongo.database import Database
 
 from app.statistics.summary import Summary
 from app.storage.repositories import RepositoryStore
 from app.storage.summaries import SummaryStore
-from app.storage.users import User, UserStore
+from app.storage.users import User
 
 RANGES = {"all": None, "1y": 365, "6m": 182, "3m": 91}
 
@@ -41,11 +41,10 @@ class PublicProfile:
         return bool(self.summary.commits or self.summary.merges
                     or self.summary.coauthored_commits)
 
-    def in_range(self, name: str, today: date | None = None) -> Summary:
+    def in_range(self, name: str, today: date) -> Summary:
         days = RANGES.get(name)
         if days is None:
             return self.summary
-        today = today or datetime.now(UTC).date()
         start = today - timedelta(days=days)
         return self.summary.between((start - timedelta(days=start.weekday())).isoformat(), None)
 
@@ -54,13 +53,12 @@ def _safe_url(url: str | None) -> str | None:
     return url if url and url.startswith(("https://", "http://")) else None
 
 
-def load_public_profile(db: Database, username: str,
-                        viewer: User | None = None) -> PublicProfile | None:
-    """The profile as the public sees it, or None when it does not exist or is
-    private to everyone but its owner."""
-    user = UserStore(db).by_username(username)
-    if user is None or (not user.public and (viewer is None or viewer.id != user.id)):
-        return None
+def visible_to(user: User, viewer: User | None) -> bool:
+    """A private profile is visible to its owner only."""
+    return user.public or (viewer is not None and viewer.id == user.id)
+
+
+def build_public_profile(db: Database, user: User) -> PublicProfile:
     summary = SummaryStore(db).get(user.id) or Summary()
     records = {str(r.id): r for r in RepositoryStore(db).for_user(user.id) if not r.hidden}
     lines = []

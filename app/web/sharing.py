@@ -6,13 +6,15 @@ profile or repository never leaks through them, even to its owner's README.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from app.storage.database import get_db
 from app.web import charts
-from app.web.public_profile import PublicProfile, load_public_profile
+from app.web.profile_cache import profile_cache
+from app.web.public_profile import PublicProfile
 from app.web.security import script_nonce
 from app.web.theme import current_theme
 
@@ -23,11 +25,16 @@ CARD_LANGUAGES = 6
 CACHE_SECONDS = 1800
 
 
-def _public(username: str) -> PublicProfile:
-    profile = load_public_profile(get_db(), username)
-    if profile is None:
+def _public(username: str) -> tuple[PublicProfile, Hashable] | None:
+    """As an anonymous visitor sees it: even the owner's README shows no private CV."""
+    return profile_cache().profile(get_db(), username)
+
+
+def _public_or_404(username: str) -> tuple[PublicProfile, Hashable]:
+    found = _public(username)
+    if found is None:
         abort(404, description=f"No public CV for “{username}”.")
-    return profile
+    return found
 
 
 def _cached(response: Response) -> Response:
@@ -39,7 +46,7 @@ def _cached(response: Response) -> Response:
 
 @blueprint.get("/embed/<username>")
 def embed(username: str) -> Response:
-    profile = _public(username)
+    profile, version = _public_or_404(username)
     chart = request.args.get("chart", "summary")
     chart = chart if chart in EMBED_CHARTS else "summary"
     theme = current_theme()
@@ -48,7 +55,9 @@ def embed(username: str) -> Response:
     if summary.commits and chart != "summary":
         builder = {"languages": charts.languages_over_time, "commits": charts.commits_per_week,
                    "share": charts.language_share}[chart]
-        script = builder(summary, theme, container="embed-chart")
+        script = profile_cache().remember(
+            ("embed", version, chart, theme.name),
+            lambda: builder(summary, theme, container="embed-chart"))
     response = Response(render_template(
         "embed.html", profile=profile, summary=summary, chart=chart, script=script,
         theme=theme, top=summary.languages_by_lines()[:CARD_LANGUAGES],
@@ -75,9 +84,11 @@ def _language_bar(profile: PublicProfile, width: float) -> list[dict[str, Any]]:
 
 @blueprint.get("/card/<username>.svg")
 def card(username: str) -> Response:
-    profile = _public(username)
-    svg = render_template("card.svg", profile=profile, summary=profile.summary,
-                          theme=current_theme(), bar=_language_bar(profile, 445))
+    profile, version = _public_or_404(username)
+    theme = current_theme()
+    svg = profile_cache().remember(("card", version, theme.name), lambda: render_template(
+        "card.svg", profile=profile, summary=profile.summary, theme=theme,
+        bar=_language_bar(profile, 445)))
     response = Response(svg, mimetype="image/svg+xml")
     # An image: no scripts, no outside resources, whatever the SVG holds.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
@@ -86,12 +97,19 @@ def card(username: str) -> Response:
 
 @blueprint.get("/api/v1/users/<username>/stats")
 def stats(username: str) -> Response:
-    profile = load_public_profile(get_db(), username)
-    if profile is None:
+    found = _public(username)
+    if found is None:
         response = jsonify(error="not_found", message=f"No public CV for {username!r}.")
         response.status_code = 404
         return response
-    body = {
+    profile, version = found
+    response = jsonify(profile_cache().remember(("api", version), lambda: _api_body(profile)))
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return _cached(response)
+
+
+def _api_body(profile: PublicProfile) -> dict[str, Any]:
+    return {
         "user": {"username": profile.user.username, "name": profile.user.display_name},
         **profile.summary.to_json(),
         "repositories": [
@@ -101,6 +119,3 @@ def stats(username: str) -> Response:
             for line in profile.repositories
         ],
     }
-    response = jsonify(body)
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return _cached(response)

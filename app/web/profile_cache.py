@@ -1,0 +1,65 @@
+"""Public profiles and what is rendered from them, kept in memory per version.
+
+A profile's version is its summary's `computed_at` plus the user fields pages
+show: every change that can alter a public page (a collection, a privacy
+setting, a hidden repository or language) writes a new summary, so a cached
+entry can never outlive what it shows. Each request still asks the database
+two small questions (the user, the summary's version) and nothing else.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from flask import Flask, current_app
+from pymongo.database import Database
+
+from app.storage.summaries import SummaryStore
+from app.storage.users import User, UserStore
+from app.web.public_profile import PublicProfile, build_public_profile, visible_to
+
+T = TypeVar("T")
+ENTRIES = 512
+
+
+class ProfileCache:
+    def __init__(self, entries: int = ENTRIES) -> None:
+        self._entries = entries
+        self._values: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The cached value for `key`, computing it on a miss (least recently used go)."""
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]  # type: ignore[return-value]
+        value = compute()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self._entries:
+                self._values.popitem(last=False)
+        return value
+
+    def profile(self, db: Database, username: str,
+                viewer: User | None = None) -> tuple[PublicProfile, Hashable] | None:
+        """The public profile and its version key, or None when not visible."""
+        user = UserStore(db).by_username(username)
+        if user is None or not visible_to(user, viewer):
+            return None
+        version = (user.id, SummaryStore(db).version(user.id), user.display_name,
+                   user.avatar_url, user.public)
+        profile = self.remember(("profile", version),
+                                lambda: build_public_profile(db, user))
+        return profile, version
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["profile_cache"] = ProfileCache()
+
+
+def profile_cache() -> ProfileCache:
+    return current_app.extensions["profile_cache"]
