@@ -136,3 +136,22 @@ def test_a_date_range_request_from_htmx_returns_only_the_cv_body(
     fragment = client.get("/cv/me?range=3m", headers={"HX-Request": "true"})
     text = fragment.get_data(as_text=True)
     assert text.lstrip().startswith('<div id="cv-body">') and "<html" not in text
+
+
+def test_visitors_see_a_change_within_seconds_and_the_owner_at_once(
+    collected: dict[str, str], local_user: LocalUser, app: Flask
+) -> None:
+    from app.storage.users import UserStore
+    from app.web.profile_cache import VERSION_SECONDS, ProfileCache
+
+    now = [0.0]
+    cache = ProfileCache(clock=lambda: now[0])
+    db = app.extensions["db"]
+    _, before = cache.profile(db, "me")
+    local_user.post("/settings/privacy", public="on", hidden_language="Go")
+    assert cache.profile(db, "me")[1] == before  # a visitor, within the window
+    owner = UserStore(db).get("local")
+    assert cache.profile(db, "me", viewer=owner)[1] != before
+    now[0] += VERSION_SECONDS + 1
+    profile, after = cache.profile(db, "me")
+    assert after != before and "Go" not in profile.summary.languages
