@@ -77,7 +77,13 @@ def cv_context(profile: PublicProfile, version: Hashable, range_name: str) -> di
 @blueprint.get("/cv/<username>")
 def show(username: str) -> str:
     profile, version = profile_or_404(username)
-    context = cv_context(profile, version, chosen_range())
+    range_name = chosen_range()
+    context = cv_context(profile, version, range_name)
+    # The body is the same for every visitor of this version: rendered once. Only
+    # the chart scripts' nonce changes per request, and it is outside the body.
+    context["content"] = profile_cache().remember(
+        ("body", version, range_name, datetime.now(UTC).date(), current_theme().name),
+        lambda: render_template("cv/_content.html", **context))
     if request.headers.get("HX-Request"):
         return render_template("cv/_body.html", **context)
     return render_template("cv/page.html", **context)
