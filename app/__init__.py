@@ -93,11 +93,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
 
     database.init_app(app)
+    profile_cache.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     formatting.init_app(app)
-    profile_cache.init_app(app)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(auth.blueprint)
     github_login.init_app(app)

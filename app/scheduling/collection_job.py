@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pymongo.database import Database
@@ -70,8 +71,10 @@ class CollectionJob:
     """Runs the collection of a claimed repository, writing only while the claim holds."""
 
     def __init__(self, db: Database, mirrors: MirrorCache, settings: CollectionSettings,
-                 connections: Connections | None = None) -> None:
+                 connections: Connections | None = None,
+                 summary_saved: Callable[[str], None] | None = None) -> None:
         self._db = db
+        self._summary_saved = summary_saved
         self._connections = connections
         self._repositories = RepositoryStore(db)
         self._commits = CommitStore(db)
@@ -154,6 +157,8 @@ class CollectionJob:
         if user and user.hidden_languages:
             summary = summary.without_languages(user.hidden_languages)
         SummaryStore(self._db).save(user_id, summary)
+        if self._summary_saved:
+            self._summary_saved(user_id)
 
     def forget(self, record: RepositoryRecord) -> None:
         """Remove a repository's statistics and mirror (the user removed it)."""

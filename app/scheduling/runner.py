@@ -33,7 +33,7 @@ def init_app(app: Flask) -> None:
         allow_internal_hosts=config["ALLOW_INTERNAL_GIT_HOSTS"],
         interval_seconds=config["COLLECT_INTERVAL_SECONDS"],
         time_limit_seconds=config["COLLECTION_TIME_LIMIT_SECONDS"],
-    ), connections)
+    ), connections, summary_saved=app.extensions["profile_cache"].forget_versions)
     app.extensions["connections"] = connections
     agent = InstanceAgent(db, job, AgentSettings(
         workers=config["COLLECTOR_WORKERS"],

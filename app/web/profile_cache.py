@@ -6,8 +6,8 @@ setting, a hidden repository or language) writes a new summary, so a cached
 entry can never outlive what it shows. Each request still asks the database
 two small questions (the user, the summary's version), which anonymous
 requests reuse for a few seconds, so a popular card costs no database work.
-A visitor may therefore see a change up to VERSION_SECONDS late; the owner
-always sees it at once.
+A visitor of another process may therefore see a change up to VERSION_SECONDS
+late; the owner, and visitors of the process that saved it, see it at once.
 """
 
 from __future__ import annotations
@@ -62,6 +62,13 @@ class ProfileCache:
         profile = self.remember(("profile", version),
                                 lambda: build_public_profile(db, user))
         return profile, version
+
+    def forget_versions(self, user_id: str) -> None:
+        """A summary of this user was just saved by this process: look again."""
+        with self._lock:
+            for key, (_, user, _version) in list(self._versions.items()):
+                if user is not None and user.id == user_id:
+                    del self._versions[key]
 
     def _current(self, db: Database, username: str, fresh: bool) -> tuple[User | None, Hashable]:
         key, now = username.lower(), self._clock()
