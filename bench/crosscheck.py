@@ -1,6 +1,6 @@
 """Cross-check the collector's numbers against an independent `git log --numstat`.
 
-    .venv/bin/python bench/crosscheck.py REPO [--email EMAIL ...]
+    .venv/bin/python -m bench.crosscheck REPO [--email EMAIL ...]
 
 The independent side is deliberately naive: text-mode `git log --numstat` read
 line by line, no -z, no shared code. It counts every line of the identity's own

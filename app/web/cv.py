@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from datetime import UTC, date, datetime
-from typing import Any
 
 from flask import Blueprint, abort, g, render_template, request
 
@@ -52,38 +51,36 @@ def _chart_scripts(summary: Summary, theme: charts.Theme, show_kinds: bool) -> l
     return scripts
 
 
-def cv_context(profile: PublicProfile, version: Hashable, range_name: str) -> dict[str, Any]:
-    today = datetime.now(UTC).date()
-    summary = profile_cache().remember(("range", version, range_name, today),
-                                       lambda: profile.in_range(range_name, today))
-    theme = current_theme()
-    # Commit types say something only where the user writes Conventional Commits.
-    show_kinds = sum(summary.kinds.values()) >= KINDS_SHARE_SHOWN * summary.commits > 0
-    # Building Highcharts options is the costly part of the page: once per version.
-    scripts = profile_cache().remember(("charts", version, range_name, today, theme.name),
-                                       lambda: _chart_scripts(summary, theme, show_kinds))
+def _content(profile: PublicProfile, summary: Summary, range_name: str,
+             show_kinds: bool) -> str:
     packages = sorted(profile.summary.packages.items(), key=lambda item: -item[1])
-    return {
-        "profile": profile, "summary": summary, "range_name": range_name,
-        "show_kinds": show_kinds,
-        "range_labels": RANGE_LABELS, "chart_scripts": scripts,
-        "calendar": contribution_calendar(summary.days, _calendar_end(summary)),
-        "first_commit": iso_utc(summary.first_commit), "last_commit": iso_utc(summary.last_commit),
-        "packages": [(eco, name, iso_utc(when)) for (eco, name), when in packages],
-        "language_color": charts.language_color,
-    }
+    return render_template(
+        "cv/_content.html", profile=profile, summary=summary, range_name=range_name,
+        show_kinds=show_kinds, range_labels=RANGE_LABELS,
+        calendar=contribution_calendar(summary.days, _calendar_end(summary)),
+        first_commit=iso_utc(summary.first_commit), last_commit=iso_utc(summary.last_commit),
+        packages=[(eco, name, iso_utc(when)) for (eco, name), when in packages],
+        language_color=charts.language_color,
+    )
 
 
 @blueprint.get("/cv/<username>")
 def show(username: str) -> str:
     profile, version = profile_or_404(username)
     range_name = chosen_range()
-    context = cv_context(profile, version, range_name)
-    # The body is the same for every visitor of this version: rendered once. Only
-    # the chart scripts' nonce changes per request, and it is outside the body.
-    context["content"] = profile_cache().remember(
-        ("body", version, range_name, datetime.now(UTC).date(), current_theme().name),
-        lambda: render_template("cv/_content.html", **context))
-    if request.headers.get("HX-Request"):
-        return render_template("cv/_body.html", **context)
-    return render_template("cv/page.html", **context)
+    theme = current_theme()
+    today = datetime.now(UTC).date()
+    cache = profile_cache()
+    summary = cache.remember(("range", version, range_name, today),
+                             lambda: profile.in_range(range_name, today))
+    # Commit types say something only where the user writes Conventional Commits.
+    show_kinds = sum(summary.kinds.values()) >= KINDS_SHARE_SHOWN * summary.commits > 0
+    # Charts and the body are the same for every visitor of this version: built
+    # once. Only the chart scripts' nonce changes per request, outside the body.
+    key = (version, range_name, today, theme.name)
+    scripts = cache.remember(("charts", *key),
+                             lambda: _chart_scripts(summary, theme, show_kinds))
+    content = cache.remember(("body", *key),
+                             lambda: _content(profile, summary, range_name, show_kinds))
+    template = "cv/_body.html" if request.headers.get("HX-Request") else "cv/page.html"
+    return render_template(template, profile=profile, chart_scripts=scripts, content=content)
