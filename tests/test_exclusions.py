@@ -294,6 +294,20 @@ def test_middle_double_star_matches_zero_or_more_folders():
     assert override(attributes, "lib/src/gen.go").generated is None
 
 
+def test_many_double_stars_against_a_deep_path_match_without_backtracking():
+    # As a regular expression this pattern took half a minute on this path.
+    attributes = "/" + "**/a/" * 10 + "x.go linguist-generated"
+    deep = "/".join(["a"] * 30)
+    assert override(attributes, f"{deep}/y.go").generated is None
+    assert override(attributes, f"{deep}/x.go").generated is True
+
+
+def test_many_stars_in_one_name_match_without_backtracking():
+    attributes = "*a*a*a*a*a*a*a*a*a*a*b linguist-generated"
+    assert override(attributes, "a" * 200).generated is None
+    assert override(attributes, "a" * 200 + "b").generated is True
+
+
 def test_trailing_slash_pattern_matches_no_file_as_in_git():
     assert override("vendor/ -linguist-vendored", "vendor/lib.go").vendored is None
 

@@ -5,10 +5,11 @@ are left out, and a repository's .gitattributes (`linguist-vendored`,
 `linguist-generated`) can override the built-in rules either way.
 """
 
-import re
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import NamedTuple
+
+from app.collector.globs import GlobPattern
 
 
 class ExclusionReason(StrEnum):
@@ -85,7 +86,7 @@ _ATTRIBUTES = {"linguist-vendored": "vendored", "linguist-generated": "generated
 
 
 class _Rule(NamedTuple):
-    pattern: re.Pattern[str]
+    pattern: GlobPattern
     # Attribute name -> True, False, or None for "unspecified" (the `!attr` form).
     settings: dict[str, bool | None]
 
@@ -117,7 +118,7 @@ class GitAttributes:
         found: dict[str, bool | None] = {}
         for rule in reversed(self._rules):
             # Only a rule setting something still undecided can change the answer.
-            if rule.settings.keys() - found.keys() and rule.pattern.match(path):
+            if rule.settings.keys() - found.keys() and rule.pattern.matches(path):
                 found = rule.settings | found
         return LinguistOverride(**found)
 
@@ -147,65 +148,7 @@ def _parse_line(folder: str, line: str) -> _Rule | None:
             settings[_ATTRIBUTES[name]] = state
     if not settings:
         return None
-    return _Rule(re.compile(_pattern_to_regex(folder, pattern)), settings)
-
-
-def _pattern_to_regex(folder: str, pattern: str) -> str:
-    """Translate a gitignore-style pattern from the .gitattributes in `folder`.
-
-    A pattern without a slash matches a file name at any depth below `folder`;
-    any other pattern is anchored to `folder`. As in git, a trailing slash
-    (`vendor/`) matches folders only, never the files inside them.
-    """
-    if "/" not in pattern:
-        pattern = "**/" + pattern
-    parts = pattern.removeprefix("/").split("/")
-    regex = [re.escape(folder + "/") if folder else ""]
-    for index, part in enumerate(parts):
-        is_last = index == len(parts) - 1
-        if part == "**":
-            # `**/` is zero or more folders; a final `/**` is everything inside.
-            regex.append(".+" if is_last else "(?:.+/)?")
-        else:
-            regex.append(_segment_to_regex(part) + ("" if is_last else "/"))
-    return "".join(regex) + r"\Z"
-
-
-def _segment_to_regex(segment: str) -> str:
-    """Translate one path segment's wildcards; none of them crosses a slash."""
-    regex = []
-    index = 0
-    while index < len(segment):
-        char = segment[index]
-        index += 1
-        if char == "*":
-            regex.append("[^/]*")
-        elif char == "?":
-            regex.append("[^/]")
-        elif char == "\\" and index < len(segment):
-            regex.append(re.escape(segment[index]))
-            index += 1
-        elif char == "[" and (end := _class_end(segment, index)) != -1:
-            regex.append(_class_to_regex(segment[index:end]))
-            index = end + 1
-        else:
-            regex.append(re.escape(char))
-    return "".join(regex)
-
-
-def _class_end(segment: str, start: int) -> int:
-    """Index of the `]` closing a class that opened just before `start`, or -1."""
-    if start < len(segment) and segment[start] in "!^":
-        start += 1
-    # A `]` right after the opening bracket is a literal member of the class.
-    return segment.find("]", start + 1)
-
-
-def _class_to_regex(body: str) -> str:
-    """Translate the inside of `[...]`, keeping ranges and `!`/`^` negation."""
-    negated = body[:1] in ("!", "^")
-    members = "".join(c if c == "-" else re.escape(c) for c in body[negated:])
-    return f"[^/{members}]" if negated else f"[{members}]"
+    return _Rule(GlobPattern(pattern, folder), settings)
 
 
 class UserRule(NamedTuple):
@@ -222,7 +165,7 @@ class ExclusionRules:
     def __init__(self, attributes: GitAttributes | None = None,
                  user_rules: Sequence[UserRule] = ()) -> None:
         self._attributes = attributes
-        self._user_rules = [(re.compile(_pattern_to_regex("", rule.pattern)), rule.include)
+        self._user_rules = [(GlobPattern(rule.pattern), rule.include)
                             for rule in reversed(user_rules)]
 
     def reason(self, path: str) -> ExclusionReason | None:
@@ -231,7 +174,7 @@ class ExclusionRules:
         `path` is relative to the repository root, with `/` separators.
         """
         for pattern, include in self._user_rules:
-            if pattern.match(path):
+            if pattern.matches(path):
                 return None if include else ExclusionReason.USER_RULE
         override = self._attributes.override(path) if self._attributes else LinguistOverride()
         *folders, name = path.split("/")
