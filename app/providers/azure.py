@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -20,6 +21,7 @@ from app.providers.base import (
 )
 
 SERVICE = "Azure DevOps"
+_object = partial(http.as_object, service=SERVICE)
 API_VERSION = "7.1"
 REQUIRED_SCOPE = "Code (Read)"
 
@@ -170,8 +172,3 @@ def _without_user(url: str) -> str:
     netloc = f"{host}:{parts.port}" if parts.port else host
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
-
-def _object(value: object) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ProviderError(f"{SERVICE} sent an answer we did not understand")
-    return value

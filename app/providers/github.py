@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import requests
@@ -20,6 +21,7 @@ from app.providers.base import (
 )
 
 SERVICE = "GitHub"
+_object = partial(http.as_object, service=SERVICE)
 REQUIRED_SCOPE = "repo"
 _EXPIRATION_FORMATS = ("%Y-%m-%d %H:%M:%S %Z", "%Y-%m-%d %H:%M:%S %z")
 
@@ -132,11 +134,6 @@ def _repository(item: dict[str, Any]) -> RemoteRepository:
     except KeyError:
         raise ProviderError(f"{SERVICE} sent a repository without its name or address") from None
 
-
-def _object(value: object) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ProviderError(f"{SERVICE} sent an answer we did not understand")
-    return value
 
 
 def _split_scopes(header: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 import requests
@@ -19,6 +20,7 @@ from app.providers.base import (
 )
 
 SERVICE = "GitLab"
+_object = partial(http.as_object, service=SERVICE)
 # Each needed scope, with the broader scopes that include it.
 _NEEDED_SCOPES = {
     "read_api": {"read_api", "api"},
@@ -151,8 +153,3 @@ def _repository(item: dict[str, Any]) -> RemoteRepository:
     except KeyError:
         raise ProviderError(f"{SERVICE} sent a project without its name or address") from None
 
-
-def _object(value: object) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ProviderError(f"{SERVICE} sent an answer we did not understand")
-    return value

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -144,3 +145,10 @@ class ApiClient:
                        params=params, timeout=self._timeout)
         self._check(response)
         return response
+
+
+def as_object(value: object, service: str) -> dict[str, Any]:
+    """`value` as a JSON object, or a ProviderError if the provider sent something else."""
+    if not isinstance(value, dict):
+        raise ProviderError(f"{service} sent an answer we did not understand")
+    return value
