@@ -15,7 +15,7 @@ from flask import Flask
 from app.collector.collect import CollectionRequest, collect
 from app.collector.errors import RepositoryError
 from app.collector.memory_sink import MemorySink
-from app.collector.mirror import Mirror, is_remote_url
+from app.collector.mirror import Mirror, carries_credentials, is_remote_url
 from app.collector.repository import GitRepository
 from app.emails import is_email
 from app.statistics.model import CommitStats
@@ -102,7 +102,13 @@ def collect_command(
         emails=frozenset(email.strip().lower() for email in emails), branches=branches
     )
     failed = False
-    for source in sources:
+    for number, source in enumerate(sources, start=1):
+        if carries_credentials(source):
+            click.echo(f"PATH_OR_URL #{number}: the URL has a user name or password in it, "
+                       "which would reach git's arguments and the clone's config: remove "
+                       "them and let a git credential helper supply them", err=True)
+            failed = True
+            continue
         progress = ProgressBar(source)
         sink = MemorySink()
         try:

@@ -71,9 +71,9 @@ def test_an_invalid_email_is_refused_with_an_explanation(local_user: LocalUser,
 def test_adding_a_path_that_is_not_a_repository_explains_why(
     local_user: LocalUser, client: FlaskClient, tmp_path: Path
 ) -> None:
-    local_user.add_repository(str(tmp_path))
-    page = client.get("/repositories/").get_data(as_text=True)
-    assert "is not a git repository" in page
+    response = local_user.add_repository(str(tmp_path))
+    assert response.status_code == 400
+    assert "is not a git repository" in response.get_data(as_text=True)
     assert local_user.run_collection() == 0
 
 
@@ -189,9 +189,9 @@ def test_file_urls_are_local_paths_and_relative_paths_are_refused(
 ) -> None:
     repo = sample_repository(tmp_path / "project")
     local_user.add_repository(f"file://{repo.path}")
-    local_user.add_repository("relative/project")
-    page = client.get("/repositories/").get_data(as_text=True)
+    page = local_user.add_repository("relative/project").get_data(as_text=True)
     assert "Enter the full path" in page
+    assert 'value="relative/project"' in page
     assert page.count('id="repo-') == 1
 
 
@@ -212,3 +212,31 @@ def test_cv_addresses_ignore_case(local_user: LocalUser, client: FlaskClient) ->
 def test_error_pages_keep_the_product_look(client: FlaskClient) -> None:
     page = client.get("/cv/nobody").get_data(as_text=True)
     assert "Commit Stats" in page and "No public CV for" in page
+
+
+@pytest.mark.parametrize("url", [
+    "https://user:hunter2secret@example.com/org/repo.git",
+    "https://hunter2secret@github.com/org/repo.git",
+])
+def test_a_url_with_credentials_is_refused_and_never_shown_back(
+    local_user: LocalUser, client: FlaskClient, app: Flask, url: str
+) -> None:
+    response = local_user.add_repository(url)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "has a user name or password in it" in page
+    assert "hunter2secret" not in page
+    assert "hunter2secret" not in (response.headers.get("Location") or "")
+    assert app.extensions["db"].repositories.count_documents({}) == 0
+
+
+def test_the_command_line_refuses_a_url_with_credentials_without_printing_it(
+    tmp_path: Path,
+) -> None:
+    result = CliRunner().invoke(cli, [
+        "collect", "https://user:hunter2secret@example.com/org/repo.git",
+        "--email", ME, "--cache", str(tmp_path),
+    ])
+    assert result.exit_code == 1
+    assert "user name or password" in result.output
+    assert "hunter2secret" not in result.output

@@ -10,6 +10,7 @@ import re
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import git
 
@@ -31,6 +32,21 @@ _REMOTE_URL = re.compile(r"^(https?|ssh|git)://|^[\w.-]+@[\w.-]+:")
 def is_remote_url(source: str) -> bool:
     """True for network git URLs (https, ssh, git, scp-like); False for paths and file://."""
     return bool(_REMOTE_URL.match(source))
+
+
+def carries_credentials(url: str) -> bool:
+    """True for a URL with a password in it, or with a user name over http(s) or git://,
+    where the "user name" is usually a token (https://TOKEN@github.com/org/repo).
+
+    Such a URL would put the secret in git's arguments and in the mirror's config.
+    An ssh user name (git@host:org/repo, ssh://git@host/...) is not a secret.
+    """
+    parts = urlsplit(url)
+    if not parts.scheme or parts.scheme == "file":
+        return False
+    if parts.password is not None:
+        return True
+    return parts.username is not None and parts.scheme != "ssh"
 
 
 class Mirror:

@@ -10,7 +10,7 @@ from bson.errors import InvalidId
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from app.collector.errors import RepositoryError
-from app.collector.mirror import is_remote_url
+from app.collector.mirror import carries_credentials, is_remote_url
 from app.collector.repository import GitRepository
 from app.scheduling import runner
 from app.storage.database import get_db
@@ -45,6 +45,10 @@ def _validated_source(raw: str) -> str:
         raise ValueError("Enter a local path or a git URL.")
     if len(source) > MAX_SOURCE_LENGTH or any(ord(c) < 32 for c in source):
         raise ValueError("That is not a path or URL: it is too long or has control characters.")
+    if carries_credentials(source):
+        raise ValueError("That URL has a user name or password in it, and we never store "
+                         "those in a URL: remove them, and connect the provider under "
+                         "Connections to reach private repositories.")
     if not local_signin_allowed():
         if not source.startswith("https://"):
             raise ValueError("Only https:// git URLs can be added on this server; private "
@@ -63,26 +67,31 @@ def _validated_source(raw: str) -> str:
     return str(path)
 
 
+def _render_page(typed_source: str = "") -> str:
+    records = RepositoryStore(get_db()).for_user(g.user.id)
+    return render_template("repositories/index.html", records=records,
+                           list_html=_render_list(records), typed_source=typed_source)
+
+
 @blueprint.get("/")
 @login_required
 def index() -> str:
-    records = RepositoryStore(get_db()).for_user(g.user.id)
     if request.headers.get("HX-Request"):
-        return _render_list(records)
-    return render_template("repositories/index.html", records=records,
-                           list_html=_render_list(records),
-                           typed_source=request.args.get("source", ""))
+        return _render_list(RepositoryStore(get_db()).for_user(g.user.id))
+    return _render_page()
 
 
 @blueprint.post("/")
 @login_required
 def add() -> Any:
+    typed = request.form.get("source", "")
     try:
-        source = _validated_source(request.form.get("source", ""))
+        source = _validated_source(typed)
     except ValueError as error:
+        # Rendered, not redirected: what was typed must never travel in a URL.
         flash(str(error), "error")
-        typed = request.form.get("source", "")[:MAX_SOURCE_LENGTH]
-        return redirect(url_for("repositories.index", source=typed))
+        refill = "" if carries_credentials(typed) else typed[:MAX_SOURCE_LENGTH]
+        return _render_page(refill), 400
     branches = [b.strip() for b in request.form.get("branches", "").split(",") if b.strip()]
     RepositoryStore(get_db()).add(g.user.id, source, branches)
     runner.notify_queued()
