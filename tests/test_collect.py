@@ -303,6 +303,17 @@ def test_packages_added_to_manifests_are_recorded_with_when_first_added(
     assert first
 
 
+def test_a_date_range_shows_the_packages_first_adopted_in_it(repo: RepoBuilder) -> None:
+    repo.write("requirements.txt", "flask==3.0\n")
+    repo.commit(email=ME, when=1_700_000_000)
+    repo.write("requirements.txt", "flask==3.0\nrequests>=2\n")
+    repo.commit(email=ME, when=1_700_000_000 + 8 * 7 * 86400)
+    summary, _ = run(repo)
+    later = list(summary.weeks)[-1]
+    assert summary.between(later, None).packages == {
+        ("PyPI", "requests"): 1_700_000_000 + 8 * 7 * 86400}
+
+
 def test_infrastructure_work_and_commit_types_are_counted(repo: RepoBuilder) -> None:
     repo.write("Dockerfile", "FROM python:3.11\n")
     repo.write(".github/workflows/ci.yml", "on: push\n")

@@ -108,10 +108,12 @@ class Summary:
     def between(self, first_day: str | None, last_day: str | None) -> Summary:
         """The same numbers over the weeks that start between two dates (inclusive).
 
-        Repository totals and packages are kept whole: they describe the
-        repositories, not the range."""
+        Packages are those first adopted in those weeks. Repository totals are
+        kept whole: they describe the repositories, not the range."""
         low, high = first_day or "0000-00-00", last_day or "9999-99-99"
-        selected = Summary(repositories=self.repositories, packages=self.packages,
+        packages = {package: when for package, when in self.packages.items()
+                    if low <= week_start(when) <= high}
+        selected = Summary(repositories=self.repositories, packages=packages,
                            excluded_files=self.excluded_files, outliers=self.outliers)
         selected.weeks = {w: t for w, t in self.weeks.items() if low <= w <= high}
         selected.days = {d: n for d, n in self.days.items()

@@ -15,6 +15,9 @@ from app.statistics.summary import Summary, WeekTotals, week_range
 TOP_LANGUAGES = 8
 OTHER_LANGUAGES = "Other languages"
 ACCENT = "#4f46e5"
+DAY_MS = 86_400_000
+WEEK_MS = 7 * DAY_MS
+MONTH_MS = 30 * DAY_MS
 
 # A language keeps its colour on every chart and every CV (GitHub's colours
 # where people know them); others get a stable colour from their name.
@@ -107,6 +110,16 @@ def _unwrap(literal: str) -> str:
     return literal.removeprefix(_ON_LOAD_PREFIX).removesuffix(_ON_LOAD_SUFFIX).strip()
 
 
+def _time_axis(period_ms: int, periods_shown: int, last: str | None) -> dict[str, Any]:
+    """An x axis of whole periods (weeks or months) ending at the `last` one, that
+    shows at least `periods_shown` of them, so a range with one busy week is not
+    stretched into hours."""
+    axis: dict[str, Any] = {"minTickInterval": period_ms, "minRange": periods_shown * period_ms}
+    if last:
+        axis["max"] = _milliseconds(last) + period_ms // 2
+    return axis
+
+
 def _top_languages(summary: Summary) -> list[str]:
     return [name for name, _ in summary.languages_by_lines()[:TOP_LANGUAGES]]
 
@@ -127,18 +140,21 @@ def commits_per_week(summary: Summary, theme: Theme,
     axis_labels = {"style": {"color": theme.muted}}
     return _chart(container, "Commits and lines changed per week", theme, {
         "chart": {"type": "column"},
+        "xAxis": _time_axis(WEEK_MS, 12, weeks[-1] if weeks else None),
         "yAxis": [
             {"title": {"text": "Commits", "style": {"color": theme.muted}},
-             "allowDecimals": False, "minTickInterval": 1, "labels": axis_labels,
+             "allowDecimals": False, "minTickInterval": 1, "min": 0, "labels": axis_labels,
              "gridLineColor": theme.grid},
             {"title": {"text": "Lines changed", "style": {"color": theme.muted}},
-             "opposite": True, "gridLineWidth": 0, "labels": axis_labels},
+             "opposite": True, "gridLineWidth": 0, "min": 0, "labels": axis_labels},
         ],
-        "plotOptions": {"column": {"borderWidth": 0, "groupPadding": 0, "pointPadding": 0.05}},
+        "plotOptions": {"column": {"borderWidth": 0, "groupPadding": 0, "pointPadding": 0.05,
+                                   "pointRange": WEEK_MS}},
         "series": [
             {"type": "column", "name": "Commits", "data": commits, "color": ACCENT},
             {"type": "line", "name": "Lines changed", "data": lines, "yAxis": 1,
-             "color": "#f59e0b", "lineWidth": 1, "marker": {"enabled": False}},
+             # Markers only where weeks are far apart, so a lone week still shows.
+             "color": "#f59e0b", "lineWidth": 1, "marker": {"radius": 2}},
         ],
     })
 
@@ -157,8 +173,10 @@ def commit_types_per_week(summary: Summary, theme: Theme,
     ]
     return _chart(container, "Commit types per week", theme, {
         "chart": {"type": "column"},
-        "yAxis": {"title": {"text": "Commits"}, "allowDecimals": False},
-        "plotOptions": {"column": {"stacking": "normal", "borderWidth": 0, "groupPadding": 0}},
+        "xAxis": _time_axis(WEEK_MS, 12, weeks[-1] if weeks else None),
+        "yAxis": {"title": {"text": "Commits"}, "allowDecimals": False, "min": 0},
+        "plotOptions": {"column": {"stacking": "normal", "borderWidth": 0, "groupPadding": 0,
+                                   "pointRange": WEEK_MS}},
         "series": series,
     })
 
@@ -182,8 +200,10 @@ def languages_over_time(summary: Summary, theme: Theme,
     ]
     return _chart(container, "Lines added per language, by month", theme, {
         "chart": {"type": "column"},
-        "yAxis": {"title": {"text": "Lines added"}},
-        "plotOptions": {"column": {"stacking": "normal", "borderWidth": 0, "groupPadding": 0.05}},
+        "xAxis": _time_axis(MONTH_MS, 6, ordered[-1] if ordered else None),
+        "yAxis": {"title": {"text": "Lines added"}, "min": 0},
+        "plotOptions": {"column": {"stacking": "normal", "borderWidth": 0, "groupPadding": 0.05,
+                                   "pointRange": MONTH_MS}},
         "series": series,
     })
 
