@@ -18,6 +18,9 @@ ACCENT = "#4f46e5"
 DAY_MS = 86_400_000
 WEEK_MS = 7 * DAY_MS
 MONTH_MS = 30 * DAY_MS
+# Colours darker than this (relative luminance, 0-1) are lightened on the dark theme.
+DARK_THEME_MIN_LUMINANCE = 0.25
+DARK_THEME_LIGHTEN = 0.45
 
 # A language keeps its colour on every chart and every CV (GitHub's colours
 # where people know them); others get a stable colour from their name.
@@ -41,13 +44,6 @@ KIND_COLORS = {"feat": "#10b981", "fix": "#ef4444", "docs": "#0ea5e9", "refactor
                "perf": "#ec4899", "style": "#a3a3a3", "revert": "#737373"}
 
 
-def language_color(name: str) -> str:
-    if name in LANGUAGE_COLORS:
-        return LANGUAGE_COLORS[name]
-    digest = hashlib.sha256(name.encode()).digest()
-    return _FALLBACK[digest[0] % len(_FALLBACK)]
-
-
 @dataclass(frozen=True)
 class Theme:
     name: str
@@ -60,6 +56,27 @@ THEMES = {
     "light": Theme("light", text="#1f2430", muted="#6b7280", grid="#e5e7eb"),
     "dark": Theme("dark", text="#e6e8ee", muted="#9aa3b2", grid="#2c3442"),
 }
+
+
+def language_color(name: str, theme: Theme | None = None) -> str:
+    """The language's colour; on the dark theme, too dark ones are lightened."""
+    color = LANGUAGE_COLORS.get(name)
+    if color is None:
+        digest = hashlib.sha256(name.encode()).digest()
+        color = _FALLBACK[digest[0] % len(_FALLBACK)]
+    if theme is not None and theme.name == "dark":
+        return _readable_on_dark(color)
+    return color
+
+
+def _readable_on_dark(color: str) -> str:
+    """A colour too dark to stand out on the dark background (reStructuredText's
+    #141414 would vanish), mixed part of the way to white."""
+    channels = [int(color[i:i + 2], 16) for i in (1, 3, 5)]
+    luminance = sum(w * c for w, c in zip((0.2126, 0.7152, 0.0722), channels, strict=True)) / 255
+    if luminance >= DARK_THEME_MIN_LUMINANCE:
+        return color
+    return "#" + "".join(f"{round(c + (255 - c) * DARK_THEME_LIGHTEN):02x}" for c in channels)
 
 
 def _milliseconds(day: str) -> int:
@@ -193,7 +210,7 @@ def languages_over_time(summary: Summary, theme: Theme,
             months[month][name if name in top else OTHER_LANGUAGES] += language.lines_added
     ordered = sorted(months)
     series = [
-        {"type": "column", "name": name, "color": language_color(name),
+        {"type": "column", "name": name, "color": language_color(name, theme),
          "data": [[_milliseconds(month), months[month].get(name, 0)] for month in ordered]}
         for name in [*_top_languages(summary), OTHER_LANGUAGES]
         if any(months[month].get(name) for month in ordered)
@@ -212,12 +229,12 @@ def language_share(summary: Summary, theme: Theme,
                    container: str = "chart-language-share") -> str:
     """Share of changed lines (added + removed) per language."""
     ranked = summary.languages_by_lines()
-    points = [{"name": name, "y": t.lines_changed, "color": language_color(name)}
+    points = [{"name": name, "y": t.lines_changed, "color": language_color(name, theme)}
               for name, t in ranked[:TOP_LANGUAGES]]
     rest = sum(t.lines_changed for _, t in ranked[TOP_LANGUAGES:])
     if rest:
         points.append({"name": OTHER_LANGUAGES, "y": rest,
-                       "color": language_color(OTHER_LANGUAGES)})
+                       "color": language_color(OTHER_LANGUAGES, theme)})
     return _chart(container, "Language share (lines changed)", theme, {
         "chart": {"type": "pie"},
         "tooltip": {"pointFormat": "<b>{point.percentage:.1f}%</b> ({point.y:,.0f} lines)"},

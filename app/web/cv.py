@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from datetime import UTC, date, datetime
+from functools import partial
 
 from flask import Blueprint, abort, g, render_template, request
 
@@ -52,15 +53,15 @@ def _chart_scripts(summary: Summary, theme: charts.Theme, show_kinds: bool) -> l
 
 
 def _content(profile: PublicProfile, summary: Summary, range_name: str,
-             show_kinds: bool) -> str:
-    packages = sorted(profile.summary.packages.items(), key=lambda item: -item[1])
+             show_kinds: bool, theme: charts.Theme) -> str:
+    packages = sorted(summary.packages.items(), key=lambda item: -item[1])
     return render_template(
         "cv/_content.html", profile=profile, summary=summary, range_name=range_name,
         show_kinds=show_kinds, range_labels=RANGE_LABELS,
         calendar=contribution_calendar(summary.days, _calendar_end(summary)),
         first_commit=iso_utc(summary.first_commit), last_commit=iso_utc(summary.last_commit),
         packages=[(eco, name, iso_utc(when)) for (eco, name), when in packages],
-        language_color=charts.language_color,
+        language_color=partial(charts.language_color, theme=theme),
     )
 
 
@@ -81,6 +82,6 @@ def show(username: str) -> str:
     scripts = cache.remember(("charts", *key),
                              lambda: _chart_scripts(summary, theme, show_kinds))
     content = cache.remember(("body", *key),
-                             lambda: _content(profile, summary, range_name, show_kinds))
+                             lambda: _content(profile, summary, range_name, show_kinds, theme))
     template = "cv/_body.html" if request.headers.get("HX-Request") else "cv/page.html"
     return render_template(template, profile=profile, chart_scripts=scripts, content=content)

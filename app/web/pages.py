@@ -60,7 +60,8 @@ def update_emails() -> Any:
 def privacy() -> str:
     summary = SummaryStore(get_db()).get(g.user.id)
     shown = [name for name, _ in summary.languages_by_lines()] if summary else []
-    return render_template("privacy.html", languages=sorted({*shown, *g.user.hidden_languages}))
+    languages = sorted({*shown, *g.user.hidden_languages}, key=str.casefold)
+    return render_template("privacy.html", languages=languages)
 
 
 @blueprint.post("/settings/privacy")

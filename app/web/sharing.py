@@ -7,6 +7,7 @@ profile or repository never leaks through them, even to its owner's README.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request
@@ -61,7 +62,7 @@ def embed(username: str) -> Response:
     response = Response(render_template(
         "embed.html", profile=profile, summary=summary, chart=chart, script=script,
         theme=theme, top=summary.languages_by_lines()[:CARD_LANGUAGES],
-        language_color=charts.language_color))
+        language_color=partial(charts.language_color, theme=theme)))
     # The one page other sites may frame.
     response.headers["Content-Security-Policy"] = (
         f"default-src 'self'; script-src 'self' 'nonce-{script_nonce()}'; style-src 'self' "
@@ -70,14 +71,15 @@ def embed(username: str) -> Response:
     return response
 
 
-def _language_bar(profile: PublicProfile, width: float) -> list[dict[str, Any]]:
+def _language_bar(profile: PublicProfile, width: float,
+                  theme: charts.Theme) -> list[dict[str, Any]]:
     ranked = profile.summary.languages_by_lines()
     total = sum(t.lines_changed for _, t in ranked) or 1
     segments, x = [], 0.0
     for name, totals in ranked[:CARD_LANGUAGES]:
         share = totals.lines_changed / total
         segments.append({"name": name, "x": x, "width": share * width, "share": share,
-                         "color": charts.language_color(name)})
+                         "color": charts.language_color(name, theme)})
         x += share * width
     return segments
 
@@ -88,7 +90,7 @@ def card(username: str) -> Response:
     theme = current_theme()
     svg = profile_cache().remember(("card", version, theme.name), lambda: render_template(
         "card.svg", profile=profile, summary=profile.summary, theme=theme,
-        bar=_language_bar(profile, 445)))
+        bar=_language_bar(profile, 445, theme)))
     response = Response(svg, mimetype="image/svg+xml")
     # An image: no scripts, no outside resources, whatever the SVG holds.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
