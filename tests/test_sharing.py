@@ -127,6 +127,7 @@ def test_the_api_gives_the_public_numbers_as_json_to_any_origin(
     body = json.loads(response.get_data(as_text=True))
     assert body["commit_types"] == {"ci": 1, "feat": 2}
     assert body["packages"][0]["name"] == "requests"
+    assert {type(repository["public"]) for repository in body["repositories"]} == {bool}
     assert client.get("/api/v1/users/nobody/stats").get_json()["error"] == "not_found"
 
 

@@ -80,6 +80,23 @@ def test_datetime_written_by_set_comes_back_as_a_string_on_nx(
         assert stored == MOMENT
 
 
+def test_boolean_written_by_set_comes_back_as_an_integer_on_nx(
+    db: Database, server_is_nx: bool
+) -> None:
+    db.items.insert_one({"_id": 1, "inserted": True})
+
+    db.items.update_one({"_id": 1}, {"$set": {"updated": True}})
+
+    stored = db.items.find_one({"_id": 1})
+    assert stored["inserted"] is True
+    if server_is_nx:
+        assert stored["updated"] == 1 and stored["updated"] is not True
+    else:
+        assert stored["updated"] is True
+    # Queries match either way.
+    assert db.items.count_documents({"updated": True}) == 1
+
+
 def test_group_on_a_compound_id_collapses_into_one_group_on_nx(
     db: Database, server_is_nx: bool
 ) -> None:

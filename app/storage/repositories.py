@@ -76,8 +76,15 @@ class RepositoryRecord:
     def from_document(cls, document: dict[str, Any]) -> RepositoryRecord:
         known = {name for name in cls.__dataclass_fields__ if name != "id"}
         values = {name: value for name, value in document.items() if name in known}
+        # The embedded server returns booleans written through `$set` as 0 and 1.
+        for name in _BOOLEAN_FIELDS.intersection(values):
+            values[name] = bool(values[name])
         values["state"] = State(document["state"])
         return cls(id=document["_id"], **values)
+
+
+_BOOLEAN_FIELDS = {name for name, spec in RepositoryRecord.__dataclass_fields__.items()
+                   if spec.type == "bool"}
 
 
 def display_name(source: str) -> str:

@@ -28,7 +28,8 @@ class User:
             display_name=document.get("display_name") or document["username"],
             avatar_url=document.get("avatar_url"),
             emails=document.get("emails", []),
-            public=document.get("public", True),
+            # bool(): the embedded server returns booleans written by `$set` as 0 and 1.
+            public=bool(document.get("public", True)),
             hidden_languages=document.get("hidden_languages", []),
             exclusion_rules=document.get("exclusion_rules", []),
         )
