@@ -36,9 +36,10 @@ def plain_numbers(repo: Path, emails: list[str]) -> dict[str, int]:
             removed += int(fields[1])
 
     def count(*options: str) -> int:
-        output = subprocess.run([*git, "rev-list", "--count", *options, *selection],
+        # `git log`, not `rev-list --count`: only log matches --author after .mailmap.
+        output = subprocess.run([*git, "log", "--format=%H", *options, *selection],
                                 capture_output=True, check=True, text=True).stdout
-        return int(output)
+        return len(output.split())
 
     return {"commits": count("--no-merges"), "merges": count("--merges"),
             "lines_added": added, "lines_removed": removed}

@@ -63,6 +63,16 @@ def test_mailmap_maps_old_addresses_to_me(repo: RepoBuilder) -> None:
     assert summary.languages["Python"].lines_added == 4
 
 
+def test_the_progress_total_counts_the_commits_that_mailmap_credits_to_me(
+    repo: RepoBuilder
+) -> None:
+    repo.lines("old.py", 4)
+    repo.commit(email="me@old-job.example")
+    repo.write(".mailmap", f"Me <{ME}> <me@old-job.example>\n")
+    repo.commit(email=ME)
+    assert GitRepository(repo.path).count_commits(["HEAD"], [f"--author=<{ME}>"]) == 2
+
+
 def test_my_old_address_also_finds_commits_that_mailmap_renamed(repo: RepoBuilder) -> None:
     repo.lines("old.py", 4)
     repo.commit(email="me@old-job.example")

@@ -239,3 +239,14 @@ def test_a_change_during_a_collection_queues_the_repository_once_more(
     assert repositories.queue({"_id": repo_id}) == 0  # e.g. the user changed emails
     make_job(db, tmp_path).run(running)
     assert repositories.get(repo_id).state is State.QUEUED
+
+
+def test_a_scheduling_pass_during_a_collection_does_not_run_it_twice(
+    db: Database, repositories: RepositoryStore, user: None, tmp_path: Path
+) -> None:
+    repo_id = repositories.add("u1", str(project(tmp_path).path))
+    running = repositories.claim_next("w")
+    # The collection under way still carries the due time that started it.
+    assert repositories.queue_due(time.time()) == 0
+    make_job(db, tmp_path).run(running)
+    assert repositories.get(repo_id).state is State.DONE

@@ -70,9 +70,13 @@ class GitRepository:
         return mapped | {email.lower() for email in emails}
 
     def count_commits(self, revisions: Sequence[str], filters: Sequence[str] = ()) -> int:
+        """How many commits `commits()` would yield with these filters.
+
+        Counted with `git log`, not `rev-list --count`: only log matches --author
+        after .mailmap, as the collection does."""
         if not revisions:
             return 0
-        return int(self._run("rev-list", "--count", *filters, *revisions, "--"))
+        return len(self._run("log", "--format=%h", *filters, *revisions, "--").split())
 
     def author_counts(self, revisions: Sequence[str]) -> list[tuple[str, int]]:
         """Every author email (after .mailmap) with its number of commits, most first.

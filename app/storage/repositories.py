@@ -154,13 +154,17 @@ class RepositoryStore:
     def queue(self, query: dict[str, Any]) -> int:
         """Queue matching repositories; one being collected right now is marked to
         run again when it finishes (what changed may not be in its current run)."""
+        queued = self._queue_resting(query)
+        self._repositories.update_many({**query, "state": {"$in": list(ACTIVE_STATES)}},
+                                       {"$set": {"again": True}})
+        return queued
+
+    def _queue_resting(self, query: dict[str, Any]) -> int:
         now = time.time()
         result = self._repositories.update_many(
             {**query, "state": {"$in": list(RESTING_STATES)}},
             {"$set": {"state": State.QUEUED.value, "queued_at": now, "due_at": now}},
         )
-        self._repositories.update_many({**query, "state": {"$in": list(ACTIVE_STATES)}},
-                                       {"$set": {"again": True}})
         return result.modified_count
 
     def queue_again_if_asked(self, repo_id: ObjectId) -> bool:
@@ -172,8 +176,11 @@ class RepositoryStore:
         return result.modified_count == 1
 
     def queue_due(self, now: float) -> int:
-        """The scheduling pass: queue every resting repository whose time has come."""
-        return self.queue({"due_at": {"$lte": now}})
+        """The scheduling pass: queue every resting repository whose time has come.
+
+        A collection under way still carries the due time that started it: it is
+        not asked to run again, or every scheduled collection would run twice."""
+        return self._queue_resting({"due_at": {"$lte": now}})
 
     def claim_next(self, worker: str) -> RepositoryRecord | None:
         """Atomically take the oldest queued repository with a fresh claim, or None."""
