@@ -282,7 +282,7 @@ def test_theme_toggle_switches_the_cv_to_a_dark_background(
     assert page.locator("html").get_attribute("data-theme") == "light"
 
     with page.expect_navigation(wait_until="load"):
-        page.get_by_role("button", name="Switch to the dark theme").click()
+        page.get_by_role("link", name="Switch to the dark theme").click()
     wait_for_charts(page, 3)
     screenshot = save_screenshot(page, tmp_path, "cv-dark.png")
 

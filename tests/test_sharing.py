@@ -156,3 +156,32 @@ def test_visitors_see_a_change_within_seconds_and_the_owner_at_once(
     now[0] += VERSION_SECONDS + 1
     profile, after = cache.profile(db, "me")
     assert after != before and "Go" not in profile.summary.languages
+
+
+def test_an_anonymous_visitor_gets_no_session_and_can_still_choose_the_dark_theme(
+    collected: dict[str, str], app: Flask
+) -> None:
+    visitor = app.test_client()
+    page = visitor.get("/cv/me")
+    assert page.status_code == 200 and "Set-Cookie" not in page.headers
+    chosen = visitor.get("/theme/dark?next=/cv/me")
+    assert chosen.status_code == 302 and chosen.headers["Location"] == "/cv/me"
+    assert 'data-theme="dark"' in visitor.get("/cv/me").get_data(as_text=True)
+
+
+def test_choosing_a_theme_never_redirects_to_another_site(client: FlaskClient) -> None:
+    response = client.get("/theme/dark?next=//evil.example/")
+    assert response.headers["Location"] == "/"
+
+
+def test_every_anonymous_cv_response_carries_its_own_script_nonce(
+    collected: dict[str, str], app: Flask
+) -> None:
+    nonces = []
+    for _ in range(2):
+        response = app.test_client().get("/cv/me")
+        nonce = response.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+        page = response.get_data(as_text=True)
+        assert page.count(f'nonce="{nonce}"') >= 3 and "nonce-placeholder" not in page
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1]

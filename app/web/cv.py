@@ -6,7 +6,7 @@ from collections.abc import Hashable
 from datetime import UTC, date, datetime
 from functools import partial
 
-from flask import Blueprint, abort, g, render_template, request
+from flask import Blueprint, abort, g, render_template, request, session
 
 from app.statistics.summary import Summary, iso_utc
 from app.storage.database import get_db
@@ -14,6 +14,7 @@ from app.web import charts
 from app.web.calendar import contribution_calendar
 from app.web.profile_cache import profile_cache
 from app.web.public_profile import RANGES, PublicProfile
+from app.web.security import render_for_everyone, with_own_nonce
 from app.web.theme import current_theme
 
 blueprint = Blueprint("cv", __name__)
@@ -84,4 +85,21 @@ def show(username: str) -> str:
     content = cache.remember(("body", *key),
                              lambda: _content(profile, summary, range_name, show_kinds, theme))
     template = "cv/_body.html" if request.headers.get("HX-Request") else "cv/page.html"
-    return render_template(template, profile=profile, chart_scripts=scripts, content=content)
+
+    def render() -> str:
+        return render_template(template, profile=profile, chart_scripts=scripts, content=content)
+
+    if g.get("user") is not None or session.get("_flashes") or not _plain_request(range_name):
+        return render()
+    # Anonymous visitors all get the same page but for the script nonce: render it once.
+    page = cache.remember(("page", *key, template, request.full_path),
+                          lambda: render_for_everyone(render))
+    return with_own_nonce(page)
+
+
+def _plain_request(range_name: str) -> bool:
+    """A CV address with nothing but a known range and theme, so that made-up
+    query strings cannot fill the page cache."""
+    return (set(request.args) <= {"range", "theme"}
+            and request.args.get("range", range_name) == range_name
+            and request.args.get("theme", "light") in charts.THEMES)

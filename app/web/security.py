@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 from flask import Flask, Response, g
+
+# Stands in for the nonce in a page rendered once for many visitors; each
+# response swaps in its own (random per process, so no page can guess it).
+_NONCE_PLACEHOLDER = f"nonce-placeholder-{secrets.token_hex(16)}"
 
 
 def script_nonce() -> str:
@@ -12,6 +17,20 @@ def script_nonce() -> str:
     if "script_nonce" not in g:
         g.script_nonce = secrets.token_urlsafe(16)
     return g.script_nonce
+
+
+def render_for_everyone(render: Callable[[], str]) -> str:
+    """Render a page to be cached for every visitor, with a placeholder nonce."""
+    g.script_nonce = _NONCE_PLACEHOLDER
+    try:
+        return render()
+    finally:
+        g.pop("script_nonce")
+
+
+def with_own_nonce(page: str) -> str:
+    """A page from render_for_everyone with this request's nonce in place."""
+    return page.replace(_NONCE_PLACEHOLDER, script_nonce())
 
 
 def _add_headers(response: Response) -> Response:

@@ -15,9 +15,11 @@ def current_theme() -> Theme:
     return THEMES.get(name, THEMES["light"])
 
 
-@blueprint.post("/theme/<name>")
+@blueprint.get("/theme/<name>")
 def choose(name: str) -> Response:
-    back = request.form.get("next", "/")
+    """A link, not a form: it only sets the visitor's own preference, and a form
+    would need a CSRF token, so a session for every anonymous visitor."""
+    back = request.args.get("next", "/")
     # Only a path on this site: never an open redirect.
     if not back.startswith("/") or back.startswith("//"):
         back = "/"
