@@ -139,6 +139,7 @@ def serve_command(host: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
     from app import create_app
+    from app.storage.database import DatabaseUnavailable
     from app.storage.embedded import EmbeddedMongoError
     from app.web.auth import is_loopback
 
@@ -156,12 +157,15 @@ def serve_command(host: str, port: int) -> None:
             "the embedded database could not start. Is another `commitstats serve` running "
             "on this instance folder? Stop it, or set MONGODB_URI.\n" + str(error).splitlines()[0]
         ) from error
+    except DatabaseUnavailable as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"Commit Stats on http://{host}:{port}/  (Ctrl+C stops it)", err=True)
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 def _operator_app() -> Flask:
     from app import create_app
+    from app.storage.database import DatabaseUnavailable
     from app.storage.embedded import EmbeddedMongoError
 
     try:
@@ -172,6 +176,8 @@ def _operator_app() -> Flask:
             "could not open the embedded database: it is held by another process that did not "
             "publish its address (restart that server), or it failed to start:\n" + str(error)
         ) from error
+    except DatabaseUnavailable as error:
+        raise click.ClickException(str(error)) from None
 
 
 @main.command("status")

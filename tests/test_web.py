@@ -105,6 +105,8 @@ def test_a_broken_repository_shows_an_error_and_others_still_collect(
     page = client.get("/repositories/").get_data(as_text=True)
     assert "no longer exists" in page
     assert '<td class="num">3</td>' in page
+    # The list keeps watching, slowly, so the retry shows without a reload.
+    assert 'hx-trigger="every 30s"' in page
 
 
 def test_cv_shows_the_same_numbers_as_the_command_line(
@@ -239,4 +241,16 @@ def test_the_command_line_refuses_a_url_with_credentials_without_printing_it(
     ])
     assert result.exit_code == 1
     assert "user name or password" in result.output
+    assert "hunter2secret" not in result.output
+
+
+def test_the_command_line_server_explains_an_unreachable_database_without_its_password(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    monkeypatch.setenv("MONGODB_URI", "mongodb://admin:hunter2secret@127.0.0.1:1/"
+                                      "?serverSelectionTimeoutMS=300")
+    result = CliRunner().invoke(cli, ["serve", "--port", "1"])
+    assert result.exit_code == 1
+    assert "MongoDB did not answer" in result.output
     assert "hunter2secret" not in result.output

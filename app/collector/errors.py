@@ -29,7 +29,7 @@ _KNOWN_FAILURES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (
         "missing_objects",
         ("unable to read", "bad object", "missing blob", "missing tree", "bad tree object",
-         "did not receive expected object", "invalid object", "corrupt"),
+         "did not receive expected object", "invalid object", "corrupt", "not a tree object"),
         "The repository is missing objects or is corrupt: git could not read part of its "
         "history (for a local repository, `git fsck` there tells more).",
     ),

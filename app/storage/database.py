@@ -16,6 +16,10 @@ from app.storage.embedded import EmbeddedMongo
 log = logging.getLogger(__name__)
 
 
+class DatabaseUnavailable(RuntimeError):
+    """MongoDB did not answer when the app started."""
+
+
 def connect(uri: str, name: str) -> Database:
     client: MongoClient = MongoClient(uri, serverSelectionTimeoutMS=5000)
     return client[name]
@@ -71,8 +75,15 @@ def init_app(app: Flask) -> None:
         app.extensions["embedded_mongo"] = server
         log.info("started the embedded database on %s", uri)
     db = connect(uri, app.config["MONGODB_DATABASE"])
-    migrate(db)
-    create_indexes(db)
+    try:
+        migrate(db)
+        create_indexes(db)
+    except PyMongoError as error:
+        # Only the error's type: its text can name hosts, and the URI holds credentials.
+        raise DatabaseUnavailable(
+            f"MongoDB did not answer ({type(error).__name__}): check MONGODB_URI and that the "
+            "server is up, then start again"
+        ) from None
     app.extensions["db"] = db
 
 

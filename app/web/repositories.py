@@ -20,9 +20,22 @@ from app.web.auth import local_signin_allowed, login_required
 blueprint = Blueprint("repositories", __name__, url_prefix="/repositories")
 
 
+# Seconds between polls of the list: quick while a collection moves, slow while
+# only failed collections wait for their retry, none when all is settled.
+POLL_BUSY, POLL_RETRYING = 2, 30
+
+
+def _poll_seconds(records: list[RepositoryRecord]) -> int | None:
+    if any(record.state not in (State.DONE, State.ERROR) for record in records):
+        return POLL_BUSY
+    if any(record.state is State.ERROR and record.due_at for record in records):
+        return POLL_RETRYING
+    return None
+
+
 def _render_list(records: list[RepositoryRecord]) -> str:
-    polling = any(record.state not in (State.DONE, State.ERROR) for record in records)
-    return render_template("repositories/_list.html", records=records, polling=polling)
+    return render_template("repositories/_list.html", records=records,
+                           poll_seconds=_poll_seconds(records))
 
 
 def _own_record(repo_id: str) -> RepositoryRecord:
