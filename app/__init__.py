@@ -71,6 +71,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # APScheduler logs every run of every job at INFO: a line every few seconds.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
     from app.scheduling import runner
     from app.storage import database

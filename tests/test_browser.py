@@ -123,7 +123,7 @@ def other_site() -> Iterator[OtherSite]:
 
 
 class BrowserErrors:
-    """What a page reports as going wrong: console errors, uncaught exceptions,
+    """What a page reports as going wrong: console errors and warnings, uncaught exceptions,
     failed requests and Content-Security-Policy violations, in any of its frames."""
 
     def __init__(self, page: Page) -> None:
@@ -136,7 +136,8 @@ class BrowserErrors:
             f"request failed: {request.url} ({request.failure})"))
 
     def _console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
+        # Warnings too: Highcharts warns about missing modules and settings.
+        if message.type in ("error", "warning"):
             self.messages.append(f"console: {message.text} ({message.location['url']})")
 
     def collect_csp_violations(self) -> None:
@@ -229,6 +230,22 @@ def test_cv_page_renders_three_charts_without_errors(
     assert_charts_draw_series(page, screenshot)
     assert page.locator("[data-stat=commits]").inner_text().strip() == "7"
     assert errors.all() == [], f"the browser reported errors (screenshot: {screenshot})"
+
+
+def test_a_chart_downloads_as_a_png_image_made_in_the_browser(
+    local_user: LocalUser, live_server: str, browser: Browser, tmp_path: Path
+) -> None:
+    collect(local_user, three_language_repository(tmp_path / "repo"))
+    page, errors = new_page(browser, accept_downloads=True)
+    page.goto(f"{live_server}/cv/me", wait_until="load")
+    wait_for_charts(page, 3)
+
+    page.locator("#chart-language-share .highcharts-contextbutton").click()
+    with page.expect_download() as download:
+        page.get_by_text("Download PNG image").click()
+
+    assert Path(download.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert errors.all() == []
 
 
 def test_contribution_calendar_shows_53_weeks_of_days(

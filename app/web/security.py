@@ -39,7 +39,8 @@ def _add_headers(response: Response) -> Response:
     response.headers.setdefault(
         "Content-Security-Policy",
         f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data: https://avatars.githubusercontent.com; "
+        # blob: for the PNG a chart export draws in the browser.
+        "img-src 'self' data: blob: https://avatars.githubusercontent.com; "
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -66,7 +66,7 @@ def embed(username: str) -> Response:
     # The one page other sites may frame.
     response.headers["Content-Security-Policy"] = (
         f"default-src 'self'; script-src 'self' 'nonce-{script_nonce()}'; style-src 'self' "
-        "'unsafe-inline'; img-src 'self' data: https://avatars.githubusercontent.com; "
+        "'unsafe-inline'; img-src 'self' data: blob: https://avatars.githubusercontent.com; "
         "frame-ancestors *; base-uri 'none'; form-action 'none'")
     return response
 
