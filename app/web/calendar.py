@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 WEEKS = 53
+# Columns a month name needs ("Sep" in the calendar's small type).
+MONTH_LABEL_COLUMNS = 3
 
 
 @dataclass(frozen=True)
@@ -31,3 +33,17 @@ def contribution_calendar(days: dict[str, int], last_day: date) -> list[list[Day
     cells = [Day(d, days.get(d.isoformat(), 0), _level(days.get(d.isoformat(), 0), busiest))
              for d in shown]
     return [cells[start:start + 7] for start in range(0, len(cells), 7)]
+
+
+def month_labels(weeks: list[list[Day]]) -> list[tuple[int, str]]:
+    """(column, "Jan") where a month begins, as the calendar's top row shows them.
+    A month whose first column comes too late to fit its name is left unnamed."""
+    labels = [
+        (column, week[0].day.strftime("%b")) for column, week in enumerate(weeks)
+        if column == 0 or week[0].day.month != weeks[column - 1][0].day.month
+    ]
+    if len(labels) > 1 and labels[1][0] - labels[0][0] < MONTH_LABEL_COLUMNS:
+        labels.pop(0)
+    if labels and len(weeks) - labels[-1][0] < MONTH_LABEL_COLUMNS - 1:
+        labels.pop()
+    return labels

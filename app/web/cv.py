@@ -11,7 +11,7 @@ from flask import Blueprint, abort, g, render_template, request, session
 from app.statistics.summary import Summary, iso_utc
 from app.storage.database import get_db
 from app.web import charts
-from app.web.calendar import contribution_calendar
+from app.web.calendar import contribution_calendar, month_labels
 from app.web.profile_cache import profile_cache
 from app.web.public_profile import RANGES, PublicProfile
 from app.web.security import render_for_everyone, with_own_nonce
@@ -56,10 +56,11 @@ def _chart_scripts(summary: Summary, theme: charts.Theme, show_kinds: bool) -> l
 def _content(profile: PublicProfile, summary: Summary, range_name: str,
              show_kinds: bool, theme: charts.Theme) -> str:
     packages = sorted(summary.packages.items(), key=lambda item: -item[1])
+    calendar = contribution_calendar(summary.days, _calendar_end(summary))
     return render_template(
         "cv/_content.html", profile=profile, summary=summary, range_name=range_name,
         show_kinds=show_kinds, range_labels=RANGE_LABELS,
-        calendar=contribution_calendar(summary.days, _calendar_end(summary)),
+        calendar=calendar, calendar_months=month_labels(calendar),
         first_commit=iso_utc(summary.first_commit), last_commit=iso_utc(summary.last_commit),
         packages=[(eco, name, iso_utc(when)) for (eco, name), when in packages],
         language_color=partial(charts.language_color, theme=theme),
