@@ -43,6 +43,15 @@ def test_identities_lists_every_author_and_what_no_claim_covers(
     assert "<strong>2</strong> commits in your repositories are covered by no claimed" in page
 
 
+def test_identities_can_be_searched_and_list_mine_first(
+    project: RepoBuilder, client: FlaskClient
+) -> None:
+    page = client.get("/settings/identities?q=LAPTOP").get_data(as_text=True)
+    assert "me@old-laptop.local" in page and "colleague@example.com" not in page
+    everyone = client.get("/settings/identities").get_data(as_text=True)
+    assert everyone.index(ME) < everyone.index("colleague@example.com")
+
+
 def test_claiming_an_identity_counts_its_commits(
     project: RepoBuilder, local_user: LocalUser, client: FlaskClient
 ) -> None:
@@ -81,3 +90,17 @@ def test_an_empty_pattern_is_refused_with_advice(
 ) -> None:
     local_user.post("/settings/exclusions", pattern=" ", action="exclude")
     assert "Enter a path pattern" in client.get("/settings/exclusions").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("pattern", "advice"), [
+    ("/", "Enter a path pattern"),
+    ("!vendor/**", "Count anyway"),
+    ("docs\\generated", "Separate folders with /"),
+    ("src/[ab.py", "needs its ]"),
+])
+def test_a_pattern_that_cannot_mean_anything_is_refused_with_advice(
+    local_user: LocalUser, client: FlaskClient, pattern: str, advice: str
+) -> None:
+    local_user.post("/settings/exclusions", pattern=pattern, action="exclude")
+    assert advice in client.get("/settings/exclusions").get_data(as_text=True)
+    assert "No rules of your own" in client.get("/settings/exclusions").get_data(as_text=True)

@@ -205,6 +205,20 @@ def test_adding_a_repository_again_adds_its_new_branches(
     local_user.add_repository(str(repo.path), branches="develop, release")
     [record] = app.extensions["db"].repositories.find()
     assert record["branches"] == ["develop", "release"]
+    page = client.get("/repositories/").get_data(as_text=True)
+    assert "already on your list: its new branches are being collected" in page
+
+
+def test_a_branch_that_does_not_exist_is_pointed_out_after_collection(
+    local_user: LocalUser, client: FlaskClient, tmp_path: Path
+) -> None:
+    repo = sample_repository(tmp_path / "project")
+    local_user.add_email(ME)
+    local_user.add_repository(str(repo.path), branches="nope")
+    local_user.run_collection()
+    page = client.get("/repositories/").get_data(as_text=True)
+    assert "Not found, so not collected:" in page and "nope" in page
+    assert '<td class="num">3</td>' in page
 
 
 def test_cv_addresses_ignore_case(local_user: LocalUser, client: FlaskClient) -> None:

@@ -98,7 +98,8 @@ def test_the_new_claimant_publishes_and_the_old_one_cannot(
     fresh = repositories.claim_next("fast-worker")
     make_job(db, tmp_path).run(fresh)
     late = repositories.publish(stale, run_id="late-run", replace_runs=True, adds_commits=True,
-                                tips={}, identity_key="x", duration=1.0, next_due=0.0)
+                                tips={}, branches_missing=[], identity_key="x", duration=1.0,
+                                next_due=0.0)
     assert late is False
     assert repositories.get(repo_id).runs != ["late-run"]
     assert own_commits(db) == 3

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pymongo.database import Database
 
 from app.collector.clone_policy import check_clone_url
-from app.collector.collect import CollectionRequest, Progress, collect
+from app.collector.collect import CollectionOutcome, CollectionRequest, Progress, collect
 from app.collector.credentials import git_config_environment
 from app.collector.errors import RepositoryError
 from app.collector.exclusions import UserRule
@@ -118,7 +118,7 @@ class CollectionJob:
                 store_run.flush()
                 beat.check()
                 store_run.delete_dropped()
-                published = self._publish(record, store_run, outcome.tips, key, started)
+                published = self._publish(record, store_run, outcome, key, started)
         except ClaimLost:
             log.warning("claim on %s lost; discarding this run", record.id)
             store_run.abandon()
@@ -167,11 +167,12 @@ class CollectionJob:
         self._mirrors.remove(str(record.id))
         self.refresh_summary(record.user_id)
 
-    def _publish(self, record: RepositoryRecord, store_run: StoreRun, tips: dict[str, str],
-                 key: str, started: float) -> bool:
+    def _publish(self, record: RepositoryRecord, store_run: StoreRun,
+                 outcome: CollectionOutcome, key: str, started: float) -> bool:
         return self._repositories.publish(
             record, run_id=store_run.run_id, replace_runs=store_run.replaces_all,
-            adds_commits=store_run.added > 0, tips=tips, identity_key=key,
+            adds_commits=store_run.added > 0, tips=outcome.tips,
+            branches_missing=outcome.branches_missing, identity_key=key,
             duration=time.monotonic() - started,
             next_due=time.time() + self._settings.interval_seconds,
         )

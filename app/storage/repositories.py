@@ -43,6 +43,8 @@ class RepositoryRecord:
     name: str
     state: State
     branches: list[str] = field(default_factory=list)
+    # Branches the user named that the last collection did not find.
+    branches_missing: list[str] = field(default_factory=list)
     tips: dict[str, str] = field(default_factory=dict)
     identity_key: str | None = None
     runs: list[str] = field(default_factory=list)
@@ -125,6 +127,10 @@ class RepositoryStore:
             **details,
         }
         return self._repositories.insert_one(document).inserted_id
+
+    def find(self, user_id: str, source: str) -> RepositoryRecord | None:
+        document = self._repositories.find_one({"user_id": user_id, "source": source})
+        return RepositoryRecord.from_document(document) if document else None
 
     def get(self, repo_id: ObjectId) -> RepositoryRecord | None:
         document = self._repositories.find_one({"_id": repo_id})
@@ -235,11 +241,12 @@ class RepositoryStore:
         })
 
     def publish(self, record: RepositoryRecord, *, run_id: str, replace_runs: bool,
-                adds_commits: bool, tips: dict[str, str], identity_key: str,
-                duration: float, next_due: float) -> bool:
+                adds_commits: bool, tips: dict[str, str], branches_missing: list[str],
+                identity_key: str, duration: float, next_due: float) -> bool:
         """Make a finished run visible: the one step that commits a collection."""
         update: dict[str, Any] = {"$set": {
-            "state": State.DONE.value, "tips": tips, "identity_key": identity_key,
+            "state": State.DONE.value, "tips": tips, "branches_missing": branches_missing,
+            "identity_key": identity_key,
             "last_success_at": time.time(), "last_duration": duration, "due_at": next_due,
             "attempts": 0, "error_code": None, "error_message": None, "claim": None,
         }}

@@ -18,6 +18,7 @@ from app.web.auth import login_required
 blueprint = Blueprint("audit", __name__, url_prefix="/settings")
 
 MAX_RULES = 50
+SHOWN_AUTHORS = 100
 MAX_PATTERN_LENGTH = 300
 
 
@@ -35,7 +36,12 @@ def identities() -> str:
             authors[email] += count
     claimed = set(g.user.emails)
     unclaimed = sum(count for email, count in authors.items() if email not in claimed)
-    return render_template("identities.html", authors=authors.most_common(),
+    search = request.args.get("q", "").strip().lower()[:MAX_PATTERN_LENGTH]
+    # Yours first, then the most active: a large project has thousands of authors.
+    matching = sorted(((email, count) for email, count in authors.items() if search in email),
+                      key=lambda item: (item[0] not in claimed, -item[1], item[0]))
+    return render_template("identities.html", authors=matching[:SHOWN_AUTHORS],
+                           more=max(0, len(matching) - SHOWN_AUTHORS), search=search,
                            claimed=claimed, unclaimed=unclaimed)
 
 
@@ -54,6 +60,20 @@ def claim() -> Any:
         flash("Saved. Your repositories are being collected again with these identities.",
               "info")
     return redirect(url_for("audit.identities"))
+
+
+def _pattern_problem(pattern: str) -> str | None:
+    """What is wrong with a path pattern a user typed, or None."""
+    example = "such as docs/generated/** or *.snap"
+    if not pattern.strip("/*") or len(pattern) > MAX_PATTERN_LENGTH:
+        return f"Enter a path pattern {example} (at most {MAX_PATTERN_LENGTH} characters)."
+    if pattern.startswith("!"):
+        return "Use “Count anyway” instead of starting the pattern with “!”."
+    if "\\" in pattern:
+        return f"Separate folders with / (not \\), {example}."
+    if pattern.count("[") != pattern.count("]"):
+        return "A [ in the pattern needs its ]: [abc] matches one of a, b or c."
+    return None
 
 
 @blueprint.get("/exclusions")
@@ -76,9 +96,11 @@ def change_rules() -> Any:
             rules.pop(index)
     else:
         pattern = request.form.get("pattern", "").strip()
-        if not pattern or len(pattern) > MAX_PATTERN_LENGTH or len(rules) >= MAX_RULES:
-            flash("Enter a path pattern such as docs/generated/** or *.snap "
-                  f"(at most {MAX_RULES} rules).", "error")
+        problem = _pattern_problem(pattern) or (
+            f"You have {MAX_RULES} rules, the most there can be: remove one first."
+            if len(rules) >= MAX_RULES else None)
+        if problem:
+            flash(problem, "error")
             return redirect(url_for("audit.exclusions"))
         rules.append([pattern, request.form.get("action") == "include"])
     UserStore(get_db()).set_exclusion_rules(g.user.id, rules)

@@ -106,7 +106,13 @@ def add() -> Any:
         refill = "" if carries_credentials(typed) else typed[:MAX_SOURCE_LENGTH]
         return _render_page(refill), 400
     branches = [b.strip() for b in request.form.get("branches", "").split(",") if b.strip()]
-    RepositoryStore(get_db()).add(g.user.id, source, branches)
+    store = RepositoryStore(get_db())
+    existing = store.find(g.user.id, source)
+    store.add(g.user.id, source, branches)
+    if existing:
+        new_branches = set(branches) - set(existing.branches)
+        flash(f"{existing.name} is already on your list"
+              + (": its new branches are being collected." if new_branches else "."), "info")
     runner.notify_queued()
     if not g.user.emails:
         flash("Add the email addresses you commit with, so we know which commits are yours.",
