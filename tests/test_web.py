@@ -203,6 +203,7 @@ def test_adding_a_repository_again_adds_its_new_branches(
     repo = sample_repository(tmp_path / "project")
     local_user.add_repository(str(repo.path))
     local_user.add_repository(str(repo.path), branches="develop, release")
+    local_user.add_repository(str(repo.path / ".git"))
     [record] = app.extensions["db"].repositories.find()
     assert record["branches"] == ["develop", "release"]
     page = client.get("/repositories/").get_data(as_text=True)

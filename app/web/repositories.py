@@ -73,6 +73,9 @@ def _validated_source(raw: str) -> str:
     if not Path(source).expanduser().is_absolute():
         raise ValueError("Enter the full path of the repository, e.g. /home/me/code/project.")
     path = Path(source).expanduser().resolve()
+    if path.name == ".git":
+        # The same repository as its work tree: one record, not two.
+        path = path.parent
     try:
         GitRepository(path)
     except RepositoryError as error:
