@@ -251,3 +251,32 @@ def test_a_scheduling_pass_during_a_collection_does_not_run_it_twice(
     assert repositories.queue_due(time.time()) == 0
     make_job(db, tmp_path).run(running)
     assert repositories.get(repo_id).state is State.DONE
+
+
+def test_a_collection_that_finds_nothing_new_leaves_the_summary_alone(
+    db: Database, repositories: RepositoryStore, user: None, tmp_path: Path
+) -> None:
+    repo_id = repositories.add("u1", str(project(tmp_path).path))
+    job = make_job(db, tmp_path)
+    job.run(repositories.claim_next("w"))
+    version = SummaryStore(db).version("u1")
+
+    repositories.queue({"_id": repo_id})
+    job.run(repositories.claim_next("w"))
+
+    assert repositories.get(repo_id).state is State.DONE
+    assert SummaryStore(db).version("u1") == version
+
+
+def test_a_summary_lost_after_a_collection_is_rebuilt_by_the_next_one(
+    db: Database, repositories: RepositoryStore, user: None, tmp_path: Path
+) -> None:
+    repo_id = repositories.add("u1", str(project(tmp_path).path))
+    job = make_job(db, tmp_path)
+    job.run(repositories.claim_next("w"))
+    db.summaries.delete_many({})  # as if the process died before saving it
+
+    repositories.queue({"_id": repo_id})
+    job.run(repositories.claim_next("w"))
+
+    assert own_commits(db) == 3

@@ -112,9 +112,10 @@ class CollectionJob:
                 progress = self._progress_reporter(record, beat, started)
                 outcome = collect(repository, request, store_run, progress)
                 # Every author in the repository, for the identities page: only
-                # when the history changed, since it walks all of it.
+                # when the history moved, since it walks all of it.
+                moved = store_run.replaces_all or outcome.tips != record.tips
+                authors = repository.author_counts(list(outcome.tips.values())) if moved else None
                 changed = store_run.replaces_all or store_run.added or outcome.commits_dropped
-                authors = repository.author_counts(list(outcome.tips.values())) if changed else None
                 store_run.flush()
                 beat.check()
                 store_run.delete_dropped()
@@ -143,10 +144,19 @@ class CollectionJob:
             self._commits.delete_unpublished(record.id, [store_run.run_id])
         if authors is not None:
             self._repositories.set_authors(record.id, authors)
+        # Nothing new (most scheduled runs): the counts and the summary stand, unless
+        # the run that last changed them died before it could save them.
+        if not changed and not self._summary_older_than(record):
+            return
         fresh = self._repositories.get(record.id)
         if fresh is not None:
             self._repositories.set_commit_count(record.id, self._commits.count_own(fresh.runs))
         self.refresh_summary(record.user_id)
+
+    def _summary_older_than(self, record: RepositoryRecord) -> bool:
+        """Whether the user's summary predates this repository's previous publication."""
+        version = SummaryStore(self._db).version(record.user_id)
+        return version is None or version < (record.last_success_at or 0)
 
     def refresh_summary(self, user_id: str) -> None:
         """Sum the user's visible repositories from stored commits (no git runs)."""
