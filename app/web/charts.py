@@ -248,4 +248,10 @@ def language_share(summary: Summary, theme: Theme,
             },
         }},
         "series": [{"type": "pie", "name": "Lines changed", "data": points}],
+        # Narrow (the widget, a phone): the legend beside the ring leaves it room.
+        "responsive": {"rules": [{"condition": {"maxWidth": 480}, "chartOptions": {
+            "legend": {"layout": "vertical", "align": "right", "verticalAlign": "middle"},
+            "plotOptions": {"pie": {"dataLabels": {"enabled": False}, "showInLegend": True,
+                                    "size": "95%"}},
+        }}]},
     })
