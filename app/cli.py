@@ -104,9 +104,10 @@ def collect_command(
     failed = False
     for number, source in enumerate(sources, start=1):
         if carries_credentials(source):
-            click.echo(f"PATH_OR_URL #{number}: the URL has a user name or password in it, "
-                       "which would reach git's arguments and the clone's config: remove "
-                       "them and let a git credential helper supply them", err=True)
+            click.echo(f"PATH_OR_URL #{number}: the URL has a user name, password or query "
+                       "string in it, which would reach git's arguments and the clone's "
+                       "config: remove them and let a git credential helper supply them",
+                       err=True)
             failed = True
             continue
         progress = ProgressBar(source)

@@ -234,6 +234,8 @@ def test_error_pages_keep_the_product_look(client: FlaskClient) -> None:
 @pytest.mark.parametrize("url", [
     "https://user:hunter2secret@example.com/org/repo.git",
     "https://hunter2secret@github.com/org/repo.git",
+    "https://github.com/org/repo.git?access_token=hunter2secret",
+    "user:hunter2secret@github.com:org/repo.git",
 ])
 def test_a_url_with_credentials_is_refused_and_never_shown_back(
     local_user: LocalUser, client: FlaskClient, app: Flask, url: str
@@ -241,7 +243,7 @@ def test_a_url_with_credentials_is_refused_and_never_shown_back(
     response = local_user.add_repository(url)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "has a user name or password in it" in page
+    assert "has a user name, password or query string in it" in page
     assert "hunter2secret" not in page
     assert "hunter2secret" not in (response.headers.get("Location") or "")
     assert app.extensions["db"].repositories.count_documents({}) == 0
@@ -255,7 +257,7 @@ def test_the_command_line_refuses_a_url_with_credentials_without_printing_it(
         "--email", ME, "--cache", str(tmp_path),
     ])
     assert result.exit_code == 1
-    assert "user name or password" in result.output
+    assert "user name, password or query string" in result.output
     assert "hunter2secret" not in result.output
 
 

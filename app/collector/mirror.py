@@ -34,17 +34,23 @@ def is_remote_url(source: str) -> bool:
     return bool(_REMOTE_URL.match(source))
 
 
+_SCP_LIKE_WITH_PASSWORD = re.compile(r"^[^/@:]+:[^/@]*@[^/]+:")
+
+
 def carries_credentials(url: str) -> bool:
-    """True for a URL with a password in it, or with a user name over http(s) or git://,
-    where the "user name" is usually a token (https://TOKEN@github.com/org/repo).
+    """True for a URL that may hold a secret: a password, a query string
+    (?access_token=...), or a user name over http(s) or git://, where the "user
+    name" is usually a token (https://TOKEN@github.com/org/repo).
 
     Such a URL would put the secret in git's arguments and in the mirror's config.
     An ssh user name (git@host:org/repo, ssh://git@host/...) is not a secret.
     """
+    if _SCP_LIKE_WITH_PASSWORD.match(url):
+        return True
     parts = urlsplit(url)
     if not parts.scheme or parts.scheme == "file":
         return False
-    if parts.password is not None:
+    if parts.password is not None or parts.query or parts.fragment:
         return True
     return parts.username is not None and parts.scheme != "ssh"
 

@@ -59,9 +59,9 @@ def _validated_source(raw: str) -> str:
     if len(source) > MAX_SOURCE_LENGTH or any(ord(c) < 32 for c in source):
         raise ValueError("That is not a path or URL: it is too long or has control characters.")
     if carries_credentials(source):
-        raise ValueError("That URL has a user name or password in it, and we never store "
-                         "those in a URL: remove them, and connect the provider under "
-                         "Connections to reach private repositories.")
+        raise ValueError("That URL has a user name, password or query string in it, and we "
+                         "never keep secrets in a URL: remove them, and connect the provider "
+                         "under Connections to reach private repositories.")
     if not local_signin_allowed():
         if not source.startswith("https://"):
             raise ValueError("Only https:// git URLs can be added on this server; private "

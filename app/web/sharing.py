@@ -23,7 +23,6 @@ blueprint = Blueprint("sharing", __name__)
 
 EMBED_CHARTS = ("summary", "languages", "commits", "share")
 CARD_LANGUAGES = 6
-CACHE_SECONDS = 1800
 
 
 def _public(username: str) -> tuple[PublicProfile, Hashable] | None:
@@ -39,8 +38,9 @@ def _public_or_404(username: str) -> tuple[PublicProfile, Hashable]:
 
 
 def _cached(response: Response) -> Response:
-    """Public data: shared caches may keep it; revalidation by ETag is cheap."""
-    response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+    """Public data that caches must revalidate every time (cheap, by ETag): a
+    profile made private must disappear at once, not when a cache expires."""
+    response.headers["Cache-Control"] = "public, no-cache"
     response.add_etag()
     return response.make_conditional(request)
 
