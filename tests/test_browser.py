@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -244,8 +245,28 @@ def test_a_chart_downloads_as_a_png_image_made_in_the_browser(
     with page.expect_download() as download:
         page.get_by_text("Download PNG image").click()
 
-    assert Path(download.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    png = Path(download.value.path()).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert download.value.suggested_filename == "commit-stats-language-share.png"
+    # The corner is the card's white, not transparent: the image reads on any background.
+    assert first_pixel(png) in ((255, 255, 255, 255), (255, 255, 255))
     assert errors.all() == []
+
+
+def first_pixel(png: bytes) -> tuple[int, ...]:
+    """The top-left pixel of an 8-bit RGB or RGBA PNG: every PNG filter leaves the
+    first pixel of the first scanline as it is."""
+    color_type = png[25]
+    channels = {2: 3, 6: 4}[color_type]
+    data, offset = b"", 8
+    while offset < len(png):
+        length = int.from_bytes(png[offset:offset + 4], "big")
+        kind = png[offset + 4:offset + 8]
+        if kind == b"IDAT":
+            data += png[offset + 8:offset + 8 + length]
+        offset += 12 + length
+    scanline = zlib.decompressobj().decompress(data, 1 + channels)
+    return tuple(scanline[1:1 + channels])
 
 
 def test_contribution_calendar_shows_53_weeks_of_days(

@@ -5,15 +5,17 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from highcharts_core.chart import Chart
+from highcharts_core.options import HighchartsOptions
 
 from app.statistics.summary import Summary, WeekTotals, week_range
 
 TOP_LANGUAGES = 8
-OTHER_LANGUAGES = "Other languages"
+# Small languages grouped on charts; "Other" is files of no known language.
+OTHER_LANGUAGES = "Smaller languages"
 ACCENT = "#4f46e5"
 DAY_MS = 86_400_000
 WEEK_MS = 7 * DAY_MS
@@ -29,7 +31,7 @@ LANGUAGE_COLORS = {
     "Go": "#00ADD8", "Rust": "#dea584", "C": "#555555", "C++": "#f34b7d", "C#": "#178600",
     "Ruby": "#701516", "PHP": "#4F5D95", "Kotlin": "#A97BFF", "Swift": "#F05138",
     "Shell": "#89e051", "HTML": "#e34c26", "CSS": "#663399", "SCSS": "#c6538c",
-    "Markdown": "#083fa1", "reStructuredText": "#141414", "YAML": "#cb171e", "JSON": "#292929",
+    "Markdown": "#083fa1", "reStructuredText": "#1e8a7a", "YAML": "#cb171e", "JSON": "#292929",
     "TOML": "#9c4221", "SQL": "#e38c00", "Dockerfile": "#384d54", "Makefile": "#427819",
     "Terraform": "#7B42BC", "Vue": "#41b883", "Dart": "#00B4AB", "Scala": "#c22d40",
     "Elixir": "#6e4a7e", "Haskell": "#5e5086", "Lua": "#000080", "R": "#198CE7",
@@ -50,11 +52,12 @@ class Theme:
     text: str
     muted: str
     grid: str
+    surface: str  # the card a chart sits on
 
 
 THEMES = {
-    "light": Theme("light", text="#1f2430", muted="#6b7280", grid="#e5e7eb"),
-    "dark": Theme("dark", text="#e6e8ee", muted="#9aa3b2", grid="#2c3442"),
+    "light": Theme("light", text="#1f2430", muted="#6b7280", grid="#e5e7eb", surface="#ffffff"),
+    "dark": Theme("dark", text="#e6e8ee", muted="#9aa3b2", grid="#2c3442", surface="#171d26"),
 }
 
 
@@ -100,8 +103,14 @@ def _chart(container: str, title: str, theme: Theme, options: dict[str, Any]) ->
         "navigation": {"buttonOptions": {"theme": {"fill": "transparent"},
                                          "symbolStroke": theme.muted}},
         # Exported in the browser: chart data never goes to an export server.
-        "exporting": {"enabled": True, "fallbackToExportServer": False, "buttons": {
-            "contextButton": {"menuItems": ["viewFullscreen", "downloadPNG", "downloadSVG"]}}},
+        "exporting": {
+            "enabled": True, "fallbackToExportServer": False,
+            "filename": f"commit-stats-{container.removeprefix('chart-')}",
+            # An image is seen away from the page: it takes the card's background along.
+            "chartOptions": HighchartsOptions.from_dict(
+                {"chart": {"backgroundColor": theme.surface}}),
+            "buttons": {"contextButton": {
+                "menuItems": ["viewFullscreen", "downloadPNG", "downloadSVG"]}}},
         # Narrow screens: legends below, no labels that would not fit.
         "responsive": {"rules": [{"condition": {"maxWidth": 480}, "chartOptions": {
             "legend": {"layout": "horizontal", "align": "center", "verticalAlign": "bottom"},
@@ -198,6 +207,13 @@ def commit_types_per_week(summary: Summary, theme: Theme,
     })
 
 
+def _month_of_week(week: str) -> str:
+    """The first day of the month that holds most of the week: its Thursday's,
+    as ISO 8601 assigns weeks to years (lines are only kept per week)."""
+    thursday = date.fromisoformat(week) + timedelta(days=3)
+    return thursday.replace(day=1).isoformat()
+
+
 def languages_over_time(summary: Summary, theme: Theme,
                         container: str = "chart-languages-time") -> str:
     """Lines added per month and language as stacked columns (areas would suggest
@@ -205,7 +221,7 @@ def languages_over_time(summary: Summary, theme: Theme,
     top = set(_top_languages(summary))
     months: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     for week, totals in summary.weeks.items():
-        month = week[:7] + "-01"
+        month = _month_of_week(week)
         for name, language in totals.languages.items():
             months[month][name if name in top else OTHER_LANGUAGES] += language.lines_added
     ordered = sorted(months)
