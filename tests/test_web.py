@@ -89,7 +89,7 @@ def test_repository_status_fragment_polls_until_collection_is_done(
     local_user.run_collection()
     done = client.get("/repositories/", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "hx-trigger" not in done and "Done" in done
-    assert '<td class="num">3</td>' in done
+    assert '<td class="num" data-label="Your commits">3</td>' in done
 
 
 def test_a_broken_repository_shows_an_error_and_others_still_collect(
@@ -104,7 +104,7 @@ def test_a_broken_repository_shows_an_error_and_others_still_collect(
     assert local_user.run_collection() == 2
     page = client.get("/repositories/").get_data(as_text=True)
     assert "no longer exists" in page
-    assert '<td class="num">3</td>' in page
+    assert '<td class="num" data-label="Your commits">3</td>' in page
     # The list keeps watching, slowly, so the retry shows without a reload.
     assert 'hx-trigger="every 30s"' in page
 
@@ -219,7 +219,7 @@ def test_a_branch_that_does_not_exist_is_pointed_out_after_collection(
     local_user.run_collection()
     page = client.get("/repositories/").get_data(as_text=True)
     assert "Not found, so not collected:" in page and "nope" in page
-    assert '<td class="num">3</td>' in page
+    assert '<td class="num" data-label="Your commits">3</td>' in page
 
 
 def test_cv_addresses_ignore_case(local_user: LocalUser, client: FlaskClient) -> None:
@@ -271,3 +271,17 @@ def test_the_command_line_server_explains_an_unreachable_database_without_its_pa
     assert result.exit_code == 1
     assert "MongoDB did not answer" in result.output
     assert "hunter2secret" not in result.output
+
+
+@pytest.mark.parametrize("branches", [
+    "two words", "x..y", "-rf", ",".join(f"b{n}" for n in range(21)),
+])
+def test_branch_names_git_would_refuse_are_refused_with_advice(
+    local_user: LocalUser, app: Flask, tmp_path: Path, branches: str
+) -> None:
+    repo = sample_repository(tmp_path / "project")
+    response = local_user.add_repository(str(repo.path), branches=branches)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "is not a branch name git accepts" in page or "at most 20 branches" in page
+    assert app.extensions["db"].repositories.count_documents({}) == 0

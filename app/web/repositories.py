@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,24 @@ def _render_page(typed_source: str = "") -> str:
                            list_html=_render_list(records), typed_source=typed_source)
 
 
+MAX_BRANCHES = 20
+# What git refuses in a branch name (git check-ref-format), plus commas, our separator.
+_NOT_IN_BRANCH_NAMES = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|^[-/.]|[/.]$|\.lock$|//")
+
+
+def _validated_branches(raw: str) -> list[str]:
+    """The extra branch names, or a ValueError that says what to fix."""
+    branches = list(dict.fromkeys(b.strip() for b in raw.split(",") if b.strip()))
+    if len(branches) > MAX_BRANCHES:
+        raise ValueError(f"Name at most {MAX_BRANCHES} branches; the default branch is "
+                         "always collected.")
+    for branch in branches:
+        if len(branch) > 200 or _NOT_IN_BRANCH_NAMES.search(branch):
+            raise ValueError(f"“{branch[:60]}” is not a branch name git accepts: "
+                             "separate branches with commas, e.g. develop, release/2.0.")
+    return branches
+
+
 @blueprint.get("/")
 @login_required
 def index() -> str:
@@ -103,12 +122,12 @@ def add() -> Any:
     typed = request.form.get("source", "")
     try:
         source = _validated_source(typed)
+        branches = _validated_branches(request.form.get("branches", ""))
     except ValueError as error:
         # Rendered, not redirected: what was typed must never travel in a URL.
         flash(str(error), "error")
         refill = "" if carries_credentials(typed) else typed[:MAX_SOURCE_LENGTH]
         return _render_page(refill), 400
-    branches = [b.strip() for b in request.form.get("branches", "").split(",") if b.strip()]
     store = RepositoryStore(get_db())
     existing = store.find(g.user.id, source)
     store.add(g.user.id, source, branches)
