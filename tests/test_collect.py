@@ -170,6 +170,20 @@ def test_gitattributes_can_mark_and_unmark_vendored_and_generated(repo: RepoBuil
     assert summary.excluded["generated"].added == 30
 
 
+def test_gitattributes_can_name_the_language_of_files(repo: RepoBuilder) -> None:
+    repo.write(".gitattributes",
+               "*.c.src linguist-language=c\n*.tmpl linguist-language=Objective-C\n"
+               "legacy/*.c.src -linguist-language\n")
+    repo.lines("core/loops.c.src", 12)
+    repo.lines("legacy/old.c.src", 3)
+    repo.lines("ui/view.tmpl", 4)
+    repo.commit(email=ME)
+    summary, _ = run(repo)
+    assert summary.languages["C"].lines_added == 12
+    assert summary.languages["Objective-C"].lines_added == 4
+    assert summary.languages["Other"].lines_added == 3
+
+
 def test_a_huge_commit_is_flagged_as_an_outlier_not_counted(repo: RepoBuilder) -> None:
     repo.lines("small.py", 10)
     repo.commit(email=ME)

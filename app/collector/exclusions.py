@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from app.collector.globs import GlobPattern
+from app.collector.languages import language_named
 
 
 class ExclusionReason(StrEnum):
@@ -80,15 +81,18 @@ class LinguistOverride(NamedTuple):
 
     vendored: bool | None = None
     generated: bool | None = None
+    language: str | None = None
 
 
-_ATTRIBUTES = {"linguist-vendored": "vendored", "linguist-generated": "generated"}
+_ATTRIBUTES = {"linguist-vendored": "vendored", "linguist-generated": "generated",
+               "linguist-language": "language"}
 
 
 class _Rule(NamedTuple):
     pattern: GlobPattern
-    # Attribute name -> True, False, or None for "unspecified" (the `!attr` form).
-    settings: dict[str, bool | None]
+    # Setting -> True, False, or None for "unspecified" (the `!attr` form); the
+    # language setting holds the language's name.
+    settings: dict[str, bool | str | None]
 
 
 class GitAttributes:
@@ -115,12 +119,12 @@ class GitAttributes:
 
     def override(self, path: str) -> LinguistOverride:
         """Return the vendored and generated settings that apply to `path`."""
-        found: dict[str, bool | None] = {}
+        found: dict[str, bool | str | None] = {}
         for rule in reversed(self._rules):
             # Only a rule setting something still undecided can change the answer.
             if rule.settings.keys() - found.keys() and rule.pattern.matches(path):
                 found = rule.settings | found
-        return LinguistOverride(**found)
+        return LinguistOverride(**found)  # type: ignore[arg-type]
 
 
 def _depth(folder: str) -> int:
@@ -135,15 +139,17 @@ def _parse_line(folder: str, line: str) -> _Rule | None:
     if not words or words[0].startswith(("#", "[attr]")):
         return None
     pattern, *attributes = words
-    settings: dict[str, bool | None] = {}
+    settings: dict[str, bool | str | None] = {}
     for attribute in attributes:
         name, _, value = attribute.partition("=")
         # Like Linguist, any value but "false" counts as set.
-        state: bool | None = value != "false"
+        state: bool | str | None = value != "false"
         if name.startswith("-"):
             name, state = name[1:], False
         elif name.startswith("!"):
             name, state = name[1:], None
+        if name == "linguist-language":
+            state = language_named(value) if state and value else None
         if name in _ATTRIBUTES:
             settings[_ATTRIBUTES[name]] = state
     if not settings:

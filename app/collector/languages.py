@@ -322,6 +322,19 @@ _LANGUAGE_BY_FILENAME = _invert(_FILENAMES_BY_LANGUAGE)
 _LANGUAGE_BY_INTERPRETER = _invert(_INTERPRETERS_BY_LANGUAGE)
 
 
+_KNOWN_LANGUAGES = {name.lower(): name for table in (
+    _EXTENSIONS_BY_LANGUAGE, _FILENAMES_BY_LANGUAGE, _INTERPRETERS_BY_LANGUAGE) for name in table}
+
+
+def language_named(name: str) -> str:
+    """A language as .gitattributes names it (`linguist-language=c`, with - for
+    spaces as Linguist allows: Common-Lisp), spelled as we spell it when we know
+    it, else as written."""
+    lowered = name.lower()
+    return (_KNOWN_LANGUAGES.get(lowered) or _KNOWN_LANGUAGES.get(lowered.replace("-", " "))
+            or name)
+
+
 class LanguageDetector:
     """Names the language of a path from its file name alone."""
 

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 # Bump when the way commits are turned into numbers changes, so every
 # repository is collected afresh once.
-COLLECTOR_VERSION = 1
+COLLECTOR_VERSION = 2
 # An incremental run adds one published run id; past this many the next
 # collection starts over, which keeps the list (and summary queries) short.
 MAX_PUBLISHED_RUNS = 50
