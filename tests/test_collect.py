@@ -259,9 +259,10 @@ def test_old_tip_gone_from_the_repository_means_a_full_collection(repo: RepoBuil
     assert (outcome.incremental, len(sink.commits)) == (False, 1)
 
 
-def test_empty_repository_collects_nothing(repo: RepoBuilder) -> None:
-    summary, _ = run(repo)
-    assert summary.commits == 0
+def test_empty_repository_collects_nothing_and_misses_no_branch(repo: RepoBuilder) -> None:
+    outcome = collect(GitRepository(repo.path), CollectionRequest(emails=frozenset([ME])),
+                      MemorySink())
+    assert (outcome.commits_seen, outcome.tips, outcome.branches_missing) == (0, {}, [])
 
 
 def test_a_path_that_is_not_a_repository_is_a_clear_error(tmp_path: Path) -> None:

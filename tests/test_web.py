@@ -103,7 +103,7 @@ def test_a_broken_repository_shows_an_error_and_others_still_collect(
     shutil.rmtree(doomed.path)
     assert local_user.run_collection() == 2
     page = client.get("/repositories/").get_data(as_text=True)
-    assert "no longer exists" in page
+    assert "No repository was found at this address" in page
     assert '<td class="num" data-label="Your commits">3</td>' in page
     # The list keeps watching, slowly, so the retry shows without a reload.
     assert 'hx-trigger="every 30s"' in page

@@ -151,7 +151,7 @@ def test_failures_back_off_exponentially_and_show_the_last_error(
         record = repositories.get(repo_id)
         delays.append(round((record.due_at - before) / 60))
     assert record.state is State.ERROR and record.attempts == 3
-    assert "does not exist" in record.error_message or "no longer exists" in record.error_message
+    assert "No repository was found at this address" in record.error_message
     assert delays == [1, 2, 4]
 
 

@@ -120,7 +120,8 @@ def collect(
     wanted = list(dict.fromkeys([*([default] if default else []), *request.branches]))
     tips = repository.branch_tips(wanted)
     outcome = CollectionOutcome(tips=tips, incremental=False)
-    outcome.branches_missing = [branch for branch in wanted if branch not in tips]
+    # Only branches the user named: an empty repository's default branch has no tip either.
+    outcome.branches_missing = [branch for branch in request.branches if branch not in tips]
 
     old_tips = sorted(set((request.previous_tips or {}).values()))
     new_tips = sorted(set(tips.values()))

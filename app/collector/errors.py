@@ -15,8 +15,8 @@ _KNOWN_FAILURES: tuple[tuple[str, tuple[str, ...], str], ...] = (
         "remote_gone",
         ("repository not found", "does not appear to be a git repository", "does not exist",
          "not found"),
-        "The repository no longer exists at its address, or access to it was removed: "
-        "check the URL or remove the repository.",
+        "No repository was found at this address, or we have no access to it: check the "
+        "URL (and the token, for a private repository), or remove the repository.",
     ),
     (
         "remote_unreachable",
