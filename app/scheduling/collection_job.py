@@ -21,7 +21,7 @@ from app.collector.repository import GitRepository
 from app.crypto.envelope import DecryptionError
 from app.providers.connections import Connections
 from app.scheduling.heartbeat import ClaimLost, Heartbeat
-from app.statistics.summary import summarize
+from app.statistics.summary import hiding_languages, summarize
 from app.storage.commits import CommitStore, StoreRun
 from app.storage.connections import ConnectionStore
 from app.storage.repositories import RepositoryRecord, RepositoryStore, State
@@ -163,9 +163,8 @@ class CollectionJob:
         user = UserStore(self._db).get(user_id)
         runs = [run for record in self._repositories.for_user(user_id) if not record.hidden
                 for run in record.runs]
-        summary = summarize(self._commits.load(runs))
-        if user and user.hidden_languages:
-            summary = summary.without_languages(user.hidden_languages)
+        hidden = user.hidden_languages if user else []
+        summary = summarize(hiding_languages(self._commits.load(runs), hidden))
         SummaryStore(self._db).save(user_id, summary)
         if self._summary_saved:
             self._summary_saved(user_id)

@@ -8,7 +8,7 @@ summed from, so a date range is just a selection of weeks.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -120,18 +120,6 @@ class Summary:
                          if week_start_of_day(d) in selected.weeks}
         selected.recount()
         return selected
-
-    def without_languages(self, hidden: Iterable[str]) -> Summary:
-        """The same summary with these languages taken out everywhere, lines included."""
-        hidden = set(hidden)
-        for week in self.weeks.values():
-            week.languages = {n: t for n, t in week.languages.items() if n not in hidden}
-        for repository in self.repositories.values():
-            repository.languages = {n: c for n, c in repository.languages.items()
-                                    if n not in hidden}
-            repository.lines_changed = sum(repository.languages.values())
-        self.recount()
-        return self
 
     def recount(self) -> None:
         """Derive every total from the weeks."""
@@ -253,6 +241,17 @@ def _count_commit(summary: Summary, week: WeekTotals, stats: CommitStats) -> Non
             changed = counts.added + counts.removed
             repository.lines_changed += changed
             repository.languages[name] = repository.languages.get(name, 0) + changed
+
+
+def hiding_languages(commits: Iterable[CommitStats],
+                     hidden: Iterable[str]) -> Iterator[CommitStats]:
+    """The commits with the lines of hidden languages taken out, co-authored ones
+    included; the commits themselves still count."""
+    hidden = set(hidden)
+    for stats in commits:
+        if hidden.intersection(stats.languages):
+            stats.languages = {n: c for n, c in stats.languages.items() if n not in hidden}
+        yield stats
 
 
 def summarize(commits: Iterable[CommitStats]) -> Summary:
