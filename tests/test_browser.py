@@ -308,6 +308,7 @@ def test_range_button_swaps_the_body_with_htmx_and_redraws_the_charts(
     assert_charts_draw_series(page, screenshot)
     assert page.evaluate(COMMITS_CHARTED) == shown
     assert page.locator("#cv-body").count() == 1
+    assert "range%3D3m" in (page.locator("#theme-toggle").get_attribute("href") or "")
     assert errors.all() == [], f"the browser reported errors (screenshot: {screenshot})"
 
 

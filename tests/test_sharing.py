@@ -137,6 +137,9 @@ def test_a_date_range_request_from_htmx_returns_only_the_cv_body(
     fragment = client.get("/cv/me?range=3m", headers={"HX-Request": "true"})
     text = fragment.get_data(as_text=True)
     assert text.lstrip().startswith('<div id="cv-body">') and "<html" not in text
+    # The theme switch in the header follows, so that it comes back to this range.
+    assert 'id="theme-toggle"' in text and 'hx-swap-oob="true"' in text
+    assert "next=/cv/me?range%3D3m" in text
 
 
 def test_visitors_see_a_change_within_seconds_and_the_owner_at_once(
