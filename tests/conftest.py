@@ -68,6 +68,9 @@ class LocalUser:
     def post(self, url: str, **data: str) -> TestResponse:
         return self._client.post(url, data={"csrf_token": self.csrf_token(), **data})
 
+    def get(self, url: str) -> TestResponse:
+        return self._client.get(url)
+
     def sign_in(self) -> None:
         self.post("/sign-in/local")
 

@@ -35,8 +35,12 @@ def testing_hosts(app: Flask) -> Flask:
     return app
 
 
-def connect(user: LocalUser, base: str, token: str) -> None:
-    user.post("/connections/", kind="github", server=base, token=token)
+def connect(user: LocalUser, base: str, token: str) -> str:
+    """Connect GitHub at `base`; the page that answers, with its message."""
+    response = user.post("/connections/", kind="github", server=base, token=token)
+    if response.status_code == 302:
+        return user.get(response.headers["Location"]).get_data(as_text=True)
+    return response.get_data(as_text=True)
 
 
 def database_dump(app: Flask) -> str:
@@ -62,9 +66,10 @@ def test_a_rejected_token_is_not_stored_and_the_error_says_why(
     testing_hosts: Flask, local_user: LocalUser, client: FlaskClient, standin: tuple
 ) -> None:
     base, _ = standin
-    connect(local_user, base, "ghp_wrong_token_000000000000")
-    page = client.get("/connections/").get_data(as_text=True)
+    page = connect(local_user, base, "ghp_wrong_token_000000000000")
     assert "rejected" in page and "ghp_wrong_token" not in page
+    # The form keeps what was typed, but the token.
+    assert f'value="{base}"' in page
     assert ConnectionStore(testing_hosts.extensions["db"]).for_user("local") == []
 
 
@@ -73,8 +78,7 @@ def test_a_token_without_the_repo_scope_is_refused_naming_the_scope(
 ) -> None:
     base, state = standin
     state.scopes = ["read:user"]
-    connect(local_user, base, state.token)
-    assert "repo" in client.get("/connections/").get_data(as_text=True)
+    assert "repo" in connect(local_user, base, state.token)
     assert ConnectionStore(testing_hosts.extensions["db"]).for_user("local") == []
 
 
@@ -181,3 +185,11 @@ def test_rotating_keys_moves_every_token_under_kms_and_keeps_it_readable(
         assert kms.decrypt(connection.token, connection.encryption_context()) == state.token
         # The app, still configured with the local key, reads it too: mid-rotation.
         assert testing_hosts.extensions["connections"].token(connection) == state.token
+
+
+def test_a_server_address_with_credentials_is_refused_and_not_shown_back(
+    local_user: LocalUser,
+) -> None:
+    page = connect(local_user, "https://admin:hunter2secret@ghe.example.com/api/v3", "ghp_x")
+    assert "without a user name, password or query string" in page
+    assert "hunter2secret" not in page

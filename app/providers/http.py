@@ -65,9 +65,9 @@ def get(
         raise ProviderUnavailable(f"{service} did not answer in time: try again later") from None
     except requests.RequestException as error:
         # The requests exception is dropped: its request object holds the token header.
-        reason = type(error).__name__
         raise ProviderUnavailable(
-            f"{service} could not be reached ({reason}): try again later"
+            f"{service} could not be reached ({_network_failure(error)}): check the server "
+            "address, or try again later"
         ) from None
     if response.status_code >= 500:
         raise ProviderUnavailable(
@@ -75,6 +75,17 @@ def get(
             retry_after=seconds_until_retry(response.headers),
         )
     return response
+
+
+def _network_failure(error: requests.RequestException) -> str:
+    """What went wrong on the way, in words (never the exception's text)."""
+    if isinstance(error, requests.exceptions.SSLError):
+        return "its TLS certificate was not accepted"
+    if isinstance(error, requests.exceptions.ProxyError):
+        return "the proxy refused the connection"
+    if isinstance(error, requests.ConnectionError):
+        return "no connection"
+    return "the request failed"
 
 
 def json_body(response: requests.Response, service: str) -> object:

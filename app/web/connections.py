@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 
+from app.collector.mirror import carries_credentials
 from app.crypto.envelope import DecryptionError
 from app.crypto.keys import KeyProviderError
 from app.providers import ProviderError
@@ -52,6 +53,9 @@ def _settings_from_form(kind: str) -> dict[str, str]:
             if name.endswith("_url") and not (value.startswith("https://") or (
                     plain_http_allowed and value.startswith("http://"))):
                 raise ValueError("The server address must start with https://.")
+            if name.endswith("_url") and carries_credentials(value):
+                raise ValueError("Enter the server address without a user name, password or "
+                                 "query string: the token goes in its own field.")
             settings[name] = value.rstrip("/")
     if kind == "azure" and not settings.get("organization"):
         raise ValueError("Enter your Azure DevOps organization (dev.azure.com/<organization>).")
@@ -61,8 +65,14 @@ def _settings_from_form(kind: str) -> dict[str, str]:
 @blueprint.get("/")
 @login_required
 def index() -> str:
+    return _render_page({})
+
+
+def _render_page(typed: dict[str, str]) -> str:
+    """The page, with what was typed into the connect form (never the token)."""
     return render_template("connections/index.html", provider_names=PROVIDER_NAMES,
-                           connections=ConnectionStore(get_db()).for_user(g.user.id))
+                           connections=ConnectionStore(get_db()).for_user(g.user.id),
+                           typed=typed)
 
 
 @blueprint.post("/")
@@ -82,16 +92,26 @@ def connect() -> Any:
         runner.connections().connect(g.user.id, kind, settings, token, replacing)
     except (ValueError, ProviderError) as error:
         flash(getattr(error, "message", None) or str(error), "error")
-        return redirect(url_for("connections.index"))
+        return _failed(replacing)
     except KeyProviderError:
         flash("The token could not be encrypted right now, so it was not saved: try again "
               "in a minute.", "error")
-        return redirect(url_for("connections.index"))
+        return _failed(replacing)
     if replacing:
         RepositoryStore(get_db()).queue({"connection_id": str(replacing.id)})
         runner.notify_queued()
     flash(f"{PROVIDER_NAMES[kind]} connected. Pick the repositories to collect.", "info")
     return redirect(url_for("connections.index"))
+
+
+def _failed(replacing: Connection | None) -> Any:
+    """Back to the form as it was filled in (rendered: what was typed stays out of URLs)."""
+    if replacing:
+        return redirect(url_for("connections.index"))
+    typed = {name: request.form.get(name, "")[:300] for name in ("kind", "server", "organization")}
+    if carries_credentials(typed["server"]):
+        typed["server"] = ""
+    return _render_page(typed), 400
 
 
 @blueprint.post("/<connection_id>/delete")
