@@ -140,6 +140,8 @@ class CollectionJob:
         if not published:
             store_run.abandon()
             return
+        log.info("collected %s: %d commits stored, %d dropped, in %.1f s", record.id,
+                 store_run.added, outcome.commits_dropped, time.monotonic() - started)
         if store_run.replaces_all:
             self._commits.delete_unpublished(record.id, [store_run.run_id])
         if authors is not None:
