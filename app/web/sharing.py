@@ -10,7 +10,7 @@ from collections.abc import Hashable
 from functools import partial
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
 from app.storage.database import get_db
 from app.web import charts
@@ -105,7 +105,10 @@ def stats(username: str) -> Response:
         response.status_code = 404
         return response
     profile, version = found
-    response = jsonify(profile_cache().remember(("api", version), lambda: _api_body(profile)))
+    # Serialized once per version: every caller of the same version gets the same bytes.
+    body = profile_cache().remember(("api", version),
+                                    lambda: current_app.json.dumps(_api_body(profile)))
+    response = Response(body, mimetype="application/json")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return _cached(response)
 
