@@ -309,6 +309,8 @@ def test_range_button_swaps_the_body_with_htmx_and_redraws_the_charts(
     assert page.evaluate(COMMITS_CHARTED) == shown
     assert page.locator("#cv-body").count() == 1
     assert "range%3D3m" in (page.locator("#theme-toggle").get_attribute("href") or "")
+    # The charts of the range swapped out are gone, not kept detached.
+    assert page.evaluate("Highcharts.charts.filter(Boolean).length") == 3
     assert errors.all() == [], f"the browser reported errors (screenshot: {screenshot})"
 
 

@@ -194,3 +194,11 @@ def test_every_anonymous_cv_response_carries_its_own_script_nonce(
         assert page.count(f'nonce="{nonce}"') >= 3 and "nonce-placeholder" not in page
         nonces.append(nonce)
     assert nonces[0] != nonces[1]
+
+
+def test_the_owner_gets_the_snippets_to_share_the_cv_and_visitors_do_not(
+    collected: dict[str, str], client: FlaskClient, app: Flask
+) -> None:
+    page = client.get("/cv/me").get_data(as_text=True)
+    assert "Share your CV" in page and "/card/me.svg" in page and "/embed/me?chart=" in page
+    assert "Share your CV" not in app.test_client().get("/cv/me").get_data(as_text=True)
