@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import LocalUser
@@ -85,11 +84,9 @@ def test_own_rules_leave_out_or_count_paths(
     assert api(client)["lines_added"] == 435
 
 
-def test_an_empty_pattern_is_refused_with_advice(
-    local_user: LocalUser, client: FlaskClient, app: Flask
-) -> None:
-    local_user.post("/settings/exclusions", pattern=" ", action="exclude")
-    assert "Enter a path pattern" in client.get("/settings/exclusions").get_data(as_text=True)
+def test_an_empty_pattern_is_refused_with_advice(local_user: LocalUser) -> None:
+    response = local_user.post("/settings/exclusions", pattern=" ", action="exclude")
+    assert "Enter a path pattern" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("pattern", "advice"), [
@@ -97,10 +94,12 @@ def test_an_empty_pattern_is_refused_with_advice(
     ("!vendor/**", "Count anyway"),
     ("docs\\generated", "Separate folders with /"),
     ("src/[ab.py", "needs its ]"),
+    ("../../etc", "cannot lead out of it"),
 ])
 def test_a_pattern_that_cannot_mean_anything_is_refused_with_advice(
     local_user: LocalUser, client: FlaskClient, pattern: str, advice: str
 ) -> None:
-    local_user.post("/settings/exclusions", pattern=pattern, action="exclude")
-    assert advice in client.get("/settings/exclusions").get_data(as_text=True)
-    assert "No rules of your own" in client.get("/settings/exclusions").get_data(as_text=True)
+    response = local_user.post("/settings/exclusions", pattern=pattern, action="exclude")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and advice in page
+    assert "No rules of your own" in page

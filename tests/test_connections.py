@@ -187,9 +187,14 @@ def test_rotating_keys_moves_every_token_under_kms_and_keeps_it_readable(
         assert testing_hosts.extensions["connections"].token(connection) == state.token
 
 
+@pytest.mark.parametrize("server", [
+    "https://admin:hunter2secret@ghe.example.com/api/v3",
+    "admin:hunter2secret@ghe.example.com/api/v3",
+    "gitlab.example.com?private_token=hunter2secret",
+])
 def test_a_server_address_with_credentials_is_refused_and_not_shown_back(
-    local_user: LocalUser,
+    local_user: LocalUser, server: str
 ) -> None:
-    page = connect(local_user, "https://admin:hunter2secret@ghe.example.com/api/v3", "ghp_x")
+    page = connect(local_user, server, "ghp_x")
     assert "without a user name, password or query string" in page
     assert "hunter2secret" not in page

@@ -274,7 +274,7 @@ def test_the_command_line_server_explains_an_unreachable_database_without_its_pa
 
 
 @pytest.mark.parametrize("branches", [
-    "two words", "x..y", "-rf", ",".join(f"b{n}" for n in range(21)),
+    "two words", "x..y", "-rf", "HEAD", ",".join(f"b{n}" for n in range(21)),
 ])
 def test_branch_names_git_would_refuse_are_refused_with_advice(
     local_user: LocalUser, app: Flask, tmp_path: Path, branches: str
@@ -285,3 +285,15 @@ def test_branch_names_git_would_refuse_are_refused_with_advice(
     page = response.get_data(as_text=True)
     assert "is not a branch name git accepts" in page or "at most 20 branches" in page
     assert app.extensions["db"].repositories.count_documents({}) == 0
+
+
+def test_branches_added_in_steps_stay_within_the_limit(
+    local_user: LocalUser, app: Flask, tmp_path: Path
+) -> None:
+    repo = sample_repository(tmp_path / "project")
+    local_user.add_repository(str(repo.path), branches=",".join(f"b{n}" for n in range(20)))
+    response = local_user.add_repository(str(repo.path), branches="one-more")
+    assert response.status_code == 400 and "more than 20 extra branches" in response.get_data(
+        as_text=True)
+    [record] = app.extensions["db"].repositories.find()
+    assert len(record["branches"]) == 20

@@ -71,6 +71,8 @@ def _pattern_problem(pattern: str) -> str | None:
         return "Use “Count anyway” instead of starting the pattern with “!”."
     if "\\" in pattern:
         return f"Separate folders with / (not \\), {example}."
+    if ".." in pattern.split("/"):
+        return "Patterns start at the repository's root: “..” cannot lead out of it."
     if pattern.count("[") != pattern.count("]"):
         return "A [ in the pattern needs its ]: [abc] matches one of a, b or c."
     return None
@@ -79,11 +81,15 @@ def _pattern_problem(pattern: str) -> str | None:
 @blueprint.get("/exclusions")
 @login_required
 def exclusions() -> str:
+    return _render_exclusions()
+
+
+def _render_exclusions(typed_pattern: str = "") -> str:
     summary = SummaryStore(get_db()).get(g.user.id)
     files = sorted((summary.excluded_files.items() if summary else []),
                    key=lambda item: -(item[1][1] + item[1][2]))
     return render_template("exclusions.html", summary=summary, files=files[:200],
-                           rules=g.user.exclusion_rules)
+                           rules=g.user.exclusion_rules, typed_pattern=typed_pattern)
 
 
 @blueprint.post("/exclusions")
@@ -101,7 +107,7 @@ def change_rules() -> Any:
             if len(rules) >= MAX_RULES else None)
         if problem:
             flash(problem, "error")
-            return redirect(url_for("audit.exclusions"))
+            return _render_exclusions(pattern[:MAX_PATTERN_LENGTH]), 400
         rules.append([pattern, request.form.get("action") == "include"])
     UserStore(get_db()).set_exclusion_rules(g.user.id, rules)
     _collect_again()

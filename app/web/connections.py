@@ -41,6 +41,11 @@ def _own(connection_id: str) -> Connection:
     return connection
 
 
+def _server_carries_credentials(address: str) -> bool:
+    """Whether a server address, with or without its https://, holds a secret."""
+    return carries_credentials(address if "://" in address else f"https://{address}")
+
+
 def _settings_from_form(kind: str) -> dict[str, str]:
     settings = {}
     for name in PROVIDER_SETTINGS[kind]:
@@ -48,14 +53,14 @@ def _settings_from_form(kind: str) -> dict[str, str]:
         field = "server" if name.endswith("_url") else name
         value = request.form.get(field, "").strip()
         if value:
+            if name.endswith("_url") and _server_carries_credentials(value):
+                raise ValueError("Enter the server address without a user name, password or "
+                                 "query string: the token goes in its own field.")
             # Plain http only for the stand-in servers of tests.
             plain_http_allowed = current_app.config["ALLOW_INTERNAL_GIT_HOSTS"]
             if name.endswith("_url") and not (value.startswith("https://") or (
                     plain_http_allowed and value.startswith("http://"))):
                 raise ValueError("The server address must start with https://.")
-            if name.endswith("_url") and carries_credentials(value):
-                raise ValueError("Enter the server address without a user name, password or "
-                                 "query string: the token goes in its own field.")
             settings[name] = value.rstrip("/")
     if kind == "azure" and not settings.get("organization"):
         raise ValueError("Enter your Azure DevOps organization (dev.azure.com/<organization>).")
@@ -109,7 +114,7 @@ def _failed(replacing: Connection | None) -> Any:
     if replacing:
         return redirect(url_for("connections.index"))
     typed = {name: request.form.get(name, "")[:300] for name in ("kind", "server", "organization")}
-    if carries_credentials(typed["server"]):
+    if _server_carries_credentials(typed["server"]):
         typed["server"] = ""
     return _render_page(typed), 400
 

@@ -92,7 +92,8 @@ def _render_page(typed_source: str = "") -> str:
 
 MAX_BRANCHES = 20
 # What git refuses in a branch name (git check-ref-format), plus commas, our separator.
-_NOT_IN_BRANCH_NAMES = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|^[-/.]|[/.]$|\.lock$|//")
+_NOT_IN_BRANCH_NAMES = re.compile(
+    r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|^[-/.]|[/.]$|\.lock$|//|^HEAD$")
 
 
 def _validated_branches(raw: str) -> list[str]:
@@ -130,6 +131,10 @@ def add() -> Any:
         return _render_page(refill), 400
     store = RepositoryStore(get_db())
     existing = store.find(g.user.id, source)
+    if existing and len({*existing.branches, *branches}) > MAX_BRANCHES:
+        flash(f"{existing.name} would have more than {MAX_BRANCHES} extra branches: "
+              "name fewer.", "error")
+        return _render_page(typed), 400
     store.add(g.user.id, source, branches)
     if existing:
         new_branches = set(branches) - set(existing.branches)
