@@ -297,3 +297,17 @@ def test_branches_added_in_steps_stay_within_the_limit(
         as_text=True)
     [record] = app.extensions["db"].repositories.find()
     assert len(record["branches"]) == 20
+
+
+def test_extra_branches_can_be_replaced_and_removed(
+    local_user: LocalUser, app: Flask, tmp_path: Path
+) -> None:
+    repo = sample_repository(tmp_path / "project")
+    local_user.add_repository(str(repo.path), branches="develop, release")
+    [record] = app.extensions["db"].repositories.find()
+    local_user.post(f"/repositories/{record['_id']}/branches", branches="release")
+    assert app.extensions["db"].repositories.find_one()["branches"] == ["release"]
+    local_user.post(f"/repositories/{record['_id']}/branches", branches="")
+    assert app.extensions["db"].repositories.find_one()["branches"] == []
+    refused = local_user.post(f"/repositories/{record['_id']}/branches", branches="a b")
+    assert refused.status_code == 400

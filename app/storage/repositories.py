@@ -151,6 +151,11 @@ class RepositoryStore:
         self._repositories.update_one({"_id": repo_id},
                                       {"$set": {"authors": [list(a) for a in authors]}})
 
+    def set_branches(self, repo_id: ObjectId, branches: list[str]) -> None:
+        """Collect exactly these branches besides the default one, starting now."""
+        self._repositories.update_one({"_id": repo_id}, {"$set": {"branches": branches}})
+        self.queue({"_id": repo_id})
+
     def set_privacy(self, repo_id: ObjectId, *, hidden: bool, public: bool) -> None:
         self._repositories.update_one({"_id": repo_id},
                                       {"$set": {"hidden": hidden, "public": public}})

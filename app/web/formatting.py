@@ -22,10 +22,17 @@ def relative_time(moment: float, now: float | None = None) -> str:
     return "now"
 
 
+def upcoming_time(moment: float, now: float | None = None) -> str:
+    """Like relative_time for something still to happen: 'very soon' once overdue."""
+    current = time.time() if now is None else now
+    return relative_time(moment, current) if moment > current else "very soon"
+
+
 def utc_datetime(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["relative_time"] = relative_time
+    app.jinja_env.filters["upcoming_time"] = upcoming_time
     app.jinja_env.filters["datetime"] = utc_datetime

@@ -156,6 +156,23 @@ def collect_again(repo_id: str) -> str:
     return _render_list(RepositoryStore(get_db()).for_user(g.user.id))
 
 
+@blueprint.post("/<repo_id>/branches")
+@login_required
+def change_branches(repo_id: str) -> Any:
+    """Replace the extra branches (the default branch is always collected)."""
+    record = _own_record(repo_id)
+    try:
+        branches = _validated_branches(request.form.get("branches", ""))
+    except ValueError as error:
+        flash(str(error), "error")
+        return _render_page(), 400
+    if branches != record.branches:
+        RepositoryStore(get_db()).set_branches(record.id, branches)
+        runner.notify_queued()
+        flash(f"{record.name}: branches saved; it is being collected again.", "info")
+    return redirect(url_for("repositories.index"))
+
+
 @blueprint.post("/<repo_id>/delete")
 @login_required
 def remove(repo_id: str) -> str:
