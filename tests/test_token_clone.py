@@ -12,7 +12,7 @@ import pytest
 
 from app.collector.clone_policy import check_clone_url
 from app.collector.credentials import authorization_setting, git_config_environment
-from app.collector.errors import RepositoryError
+from app.collector.errors import RepositoryError, error_from_git
 from app.collector.mirror import Mirror
 from tests.git_http_server import git_http_server
 from tests.gitrepos import RepoBuilder
@@ -113,3 +113,17 @@ def test_a_rate_limited_or_unavailable_host_is_retried_later_not_blamed_on_the_t
     with live_server(down) as base, pytest.raises(RepositoryError) as raised:
         Mirror(f"{base}/project.git", tmp_path / "m.git", token_environment(TOKEN)).update()
     assert raised.value.code == "remote_unreachable"
+
+
+@pytest.mark.parametrize(("stderr", "code"), [
+    ("fatal: unable to access 'http://127.0.0.1:40317/p.git/': The requested URL returned "
+     "error: 503", "remote_unreachable"),
+    ("fatal: unable to access 'http://127.0.0.1:51401/p.git/': The requested URL returned "
+     "error: 403", "token_rejected"),
+    ("fatal: Authentication failed for 'https://git.example.com/p.git/'", "token_rejected"),
+])
+def test_git_failures_are_read_from_their_message_not_from_numbers_in_the_address(
+    stderr: str, code: str
+) -> None:
+    failure = git.GitCommandError(["git", "fetch"], 128, stderr=stderr)
+    assert error_from_git(failure).code == code

@@ -8,7 +8,9 @@ import git
 _KNOWN_FAILURES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (
         "token_rejected",
-        ("authentication failed", "could not read username", "403", "401"),
+        # Whole phrases: a bare "403" would also match a port such as :40317.
+        ("authentication failed", "could not read username", "returned error: 403",
+         "returned error: 401"),
         "The git host rejected the credentials: replace the access token.",
     ),
     (
