@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.collector.exclusions import ExclusionReason, ExclusionRules, GitAttributes
+from app.collector.exclusions import ExclusionReason, ExclusionRules
 from app.collector.gitlog import Commit
 from app.collector.infrastructure import infrastructure_kind
 from app.collector.languages import OTHER, LanguageDetector, language_from_shebang
@@ -54,18 +54,16 @@ class CommitAnalyzer:
         detector: LanguageDetector | None = None,
         outlier_lines: int = DEFAULT_OUTLIER_LINES,
         first_line: FirstLine | None = None,
-        attributes: GitAttributes | None = None,
     ) -> None:
         self._rules = rules
-        # linguist-language settings name a path's language outright.
-        self._attributes = attributes
         self._detector = detector or LanguageDetector()
         self._outlier_lines = outlier_lines
         self._first_line = first_line
         self._classified: dict[str, PathClass] = {}
 
     def _language(self, path: str, sha: str | None) -> str:
-        named = self._attributes.override(path).language if self._attributes else None
+        # A linguist-language setting names a path's language outright.
+        named = self._rules.override(path).language
         if named:
             return named
         language = self._detector.detect(path)

@@ -146,8 +146,7 @@ def collect(
     attributes = GitAttributes.parse(repository.read_files(new_tips[0], ".gitattributes"))
     with FirstLines(repository.git_dir) as first_lines:
         analyzer = CommitAnalyzer(ExclusionRules(attributes, request.user_rules),
-                                  outlier_lines=request.outlier_lines, first_line=first_lines,
-                                  attributes=attributes)
+                                  outlier_lines=request.outlier_lines, first_line=first_lines)
         # Counting walks the history too: do it beside the log on the other core,
         # and report progress without a total until it is known.
         with ThreadPoolExecutor(max_workers=1) as pool:

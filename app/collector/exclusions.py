@@ -174,6 +174,10 @@ class ExclusionRules:
         self._user_rules = [(GlobPattern(rule.pattern), rule.include)
                             for rule in reversed(user_rules)]
 
+    def override(self, path: str) -> LinguistOverride:
+        """What the repository's .gitattributes say about `path`."""
+        return self._attributes.override(path) if self._attributes else LinguistOverride()
+
     def reason(self, path: str) -> ExclusionReason | None:
         """Return why `path` is left out of the statistics, or None if it counts.
 
@@ -182,7 +186,7 @@ class ExclusionRules:
         for pattern, include in self._user_rules:
             if pattern.matches(path):
                 return None if include else ExclusionReason.USER_RULE
-        override = self._attributes.override(path) if self._attributes else LinguistOverride()
+        override = self.override(path)
         *folders, name = path.split("/")
         vendored = override.vendored
         if vendored is None:

@@ -135,7 +135,6 @@ def _repository(item: dict[str, Any]) -> RemoteRepository:
         raise ProviderError(f"{SERVICE} sent a repository without its name or address") from None
 
 
-
 def _split_scopes(header: str) -> list[str]:
     return [scope.strip() for scope in header.split(",") if scope.strip()]
 

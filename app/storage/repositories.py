@@ -106,14 +106,12 @@ class RepositoryStore:
             **details: Any) -> ObjectId:
         """Add a repository, or for one added already, add the new branches and queue it.
         `details` are set on a new record (connection_id, public, owned, web_url)."""
-        existing = self._repositories.find_one({"user_id": user_id, "source": source})
+        existing = self.find(user_id, source)
         if existing:
-            wanted = list(dict.fromkeys([*existing.get("branches", []), *(branches or [])]))
-            if wanted != existing.get("branches", []):
-                self._repositories.update_one({"_id": existing["_id"]},
-                                              {"$set": {"branches": wanted}})
-                self.queue({"_id": existing["_id"]})
-            return existing["_id"]
+            wanted = list(dict.fromkeys([*existing.branches, *(branches or [])]))
+            if wanted != existing.branches:
+                self.set_branches(existing.id, wanted)
+            return existing.id
         now = time.time()
         document = {
             "user_id": user_id,

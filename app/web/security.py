@@ -33,16 +33,20 @@ def with_own_nonce(page: str) -> str:
     return page.replace(_NONCE_PLACEHOLDER, script_nonce())
 
 
-def _add_headers(response: Response) -> Response:
+def content_security_policy(frame_ancestors: str = "'none'", form_action: str = "'self'") -> str:
+    """The policy of our pages: our own scripts and this request's inline ones only."""
     nonce = g.get("script_nonce")
     scripts = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
-    response.headers.setdefault(
-        "Content-Security-Policy",
+    return (
         f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
         # blob: for the PNG a chart export draws in the browser.
         "img-src 'self' data: blob: https://avatars.githubusercontent.com; "
-        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        f"frame-ancestors {frame_ancestors}; base-uri 'none'; form-action {form_action}"
     )
+
+
+def _add_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", content_security_policy())
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     return response

@@ -16,7 +16,7 @@ from app.storage.database import get_db
 from app.web import charts
 from app.web.profile_cache import profile_cache
 from app.web.public_profile import PublicProfile
-from app.web.security import script_nonce
+from app.web.security import content_security_policy
 from app.web.theme import current_theme
 
 blueprint = Blueprint("sharing", __name__)
@@ -64,10 +64,8 @@ def embed(username: str) -> Response:
         theme=theme, top=summary.languages_by_lines()[:CARD_LANGUAGES],
         language_color=partial(charts.language_color, theme=theme)))
     # The one page other sites may frame.
-    response.headers["Content-Security-Policy"] = (
-        f"default-src 'self'; script-src 'self' 'nonce-{script_nonce()}'; style-src 'self' "
-        "'unsafe-inline'; img-src 'self' data: blob: https://avatars.githubusercontent.com; "
-        "frame-ancestors *; base-uri 'none'; form-action 'none'")
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        frame_ancestors="*", form_action="'none'")
     return response
 
 
